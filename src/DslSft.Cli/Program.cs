@@ -1,0 +1,3 @@
+using DslSft.Cli;
+
+return await CliApp.RunAsync(args);

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Runs every test: the xunit suites (C#, generator snapshots, native through P/Invoke) and the
+# native ctest suite. Ends with one line "N passed, N failed, N skipped" summed over all of them,
+# and exits non-zero if anything failed.
+set -uo pipefail
+cd "$(dirname "$0")"
+scripts/bootstrap.sh || exit 1
+
+results="$(pwd)/artifacts/test-results"
+rm -rf "$results"; mkdir -p "$results"
+
+dotnet build DslSft.sln -c Release --no-restore -nologo -clp:ErrorsOnly || { echo "0 passed, 1 failed"; exit 1; }
+
+dotnet test DslSft.sln -c Release --no-build --nologo \
+  --logger "trx" --logger "console;verbosity=minimal" --results-directory "$results" \
+  --blame-hang-timeout 10m
+dotnet_rc=$?
+
+# Native suite (built by the dotnet build above into artifacts/native).
+ctest --test-dir artifacts/native --output-on-failure 2>&1 | tee "$results/ctest.log"
+ctest_rc=${PIPESTATUS[0]}
+
+passed=0; failed=0; skipped=0
+for trx in "$results"/*.trx; do
+  [ -e "$trx" ] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
+  get() { echo "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*'; }
+  passed=$((passed + $(get passed))); failed=$((failed + $(get failed)))
+  skipped=$((skipped + $(get notExecuted)))
+done
+# ctest summary line: "100% tests passed, 0 tests failed out of 3"
+line=$(grep -E 'tests passed, [0-9]+ tests failed out of [0-9]+' "$results/ctest.log" | tail -1)
+if [ -n "$line" ]; then
+  c_failed=$(echo "$line" | sed -E 's/.* ([0-9]+) tests failed out of ([0-9]+).*/\1/')
+  c_total=$(echo "$line" | sed -E 's/.* ([0-9]+) tests failed out of ([0-9]+).*/\2/')
+  passed=$((passed + c_total - c_failed)); failed=$((failed + c_failed))
+elif [ $ctest_rc -ne 0 ]; then
+  failed=$((failed + 1))
+fi
+if [ $dotnet_rc -ne 0 ] && [ $failed -eq 0 ]; then failed=1; fi  # a crash that produced no TRX still fails
+
+echo "$passed passed, $failed failed, $skipped skipped"
+[ $failed -eq 0 ] && [ $dotnet_rc -eq 0 ] && [ $ctest_rc -eq 0 ]
