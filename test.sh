@@ -20,7 +20,15 @@ dotnet_rc=$?
 ctest --test-dir artifacts/native --output-on-failure 2>&1 | tee "$results/ctest.log"
 ctest_rc=${PIPESTATUS[0]}
 
+# CUDA sources: compiled (not run; no GPU here) when nvcc is present or DSLSFT_CUDA_CHECK=1 asks for it.
+cuda_result=none
+if [ "${DSLSFT_CUDA_CHECK:-0}" = "1" ] || command -v nvcc >/dev/null 2>&1; then
+  scripts/check-cuda-build.sh 2>&1 | tee "$results/cuda-check.log"
+  case ${PIPESTATUS[0]} in 0) cuda_result=passed ;; 3) cuda_result=skipped ;; *) cuda_result=failed ;; esac
+fi
+
 passed=0; failed=0; skipped=0
+case $cuda_result in passed) passed=1 ;; failed) failed=1 ;; skipped) skipped=1 ;; esac
 for trx in "$results"/*.trx; do
   [ -e "$trx" ] || continue
   counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
@@ -39,5 +47,7 @@ elif [ $ctest_rc -ne 0 ]; then
 fi
 if [ $dotnet_rc -ne 0 ] && [ $failed -eq 0 ]; then failed=1; fi  # a crash that produced no TRX still fails
 
+[ "$cuda_result" = skipped ] && echo "test.sh: NOTE: the CUDA compile check did not run (no nvcc); counted as skipped" >&2
+[ -n "${DSLSFT_CI_START:-}" ] && echo "test.sh: $(( $(date +%s) - DSLSFT_CI_START )) s since CI start" >&2
 echo "$passed passed, $failed failed, $skipped skipped"
 [ $failed -eq 0 ] && [ $dotnet_rc -eq 0 ] && [ $ctest_rc -eq 0 ]
