@@ -25,4 +25,16 @@ public static unsafe class TopKSelector
     /// <exception cref="ArgumentException">Bad input; the message names the tensor.</exception>
     public static Tensor[] Select(IReadOnlyList<TensorPair> tensors, long k, IReadOnlyList<Tensor?>? excluded = null) =>
         NativeSelection.Run(tensors, k, excluded, readsValues: true, SparseNativeMethods.dslsft_topk_abs_diff);
+
+    /// <summary>
+    /// Peak scratch memory (bytes) and number of passes over θ/θ0 of the last <see cref="Select"/> on this thread
+    /// (0 and 0 after K = 0). For benchmarks and diagnostics.
+    /// </summary>
+    public static (long ScratchBytes, int Passes) LastCallStatistics()
+    {
+        long bytes;
+        int passes;
+        SparseNativeMethods.dslsft_topk_last_stats(&bytes, &passes);
+        return (bytes, passes);
+    }
 }
