@@ -163,6 +163,10 @@ public static class SparseBenchmark
                           $"{r.TopK * 1e3:F0} ms | **{r.TopK / r.Ours:F1}x** | {r.KthValue * 1e3:F0} ms | {r.KthValue / r.Ours:F1}x | " +
                           $"{r.ExtraBytes / 1e6:F2} MB | {100.0 * r.ExtraBytes / thetaBytes:F2}% | {r.Verified} |");
         sb.AppendLine();
+        sb.AppendLine("Reading the numbers: on a shared machine the wall time of a parallel native call mostly measures how long its threads wait for a core. " +
+                      "Process CPU time (summed over all threads, OpenMP spin-waits included) is the less noisy figure; on an idle 2-core machine the wall time " +
+                      "of the call would be about CPU time / 2. Ratios against the baselines compare wall times taken minutes apart under the same kind of load.");
+        sb.AppendLine();
         sb.AppendLine($"RandomSelector (uniform K = 1%, seeded, one sequential pass over the eligible positions, no values read): {randomSeconds * 1e3:F0} ms (single run).");
         sb.AppendLine();
         sb.AppendLine("Targets (issue 3): ≤ 0.25 s at N = 110M on this 2-core machine, ≥ 10× faster than topk, within 5× of one read of θ and θ0, extra memory ≤ 1% of θ's bytes.");
