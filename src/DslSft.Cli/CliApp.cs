@@ -39,9 +39,12 @@ public static class CliApp
     public static Task<int> RunAsync(string[] args) => RunAsync(args, Console.Out, Console.Error);
 
     /// <summary>Runs the CLI writing to the given streams (tests run commands in process this way).</summary>
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancel = default)
+    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancel = default) =>
+        RunAsync(BuildRoot(), args, output, error, cancel);
+
+    /// <summary>Runs <paramref name="root"/> (built by <see cref="BuildRoot"/>, possibly extended) with the CLI's error handling.</summary>
+    public static async Task<int> RunAsync(RootCommand root, string[] args, TextWriter output, TextWriter error, CancellationToken cancel = default)
     {
-        var root = BuildRoot();
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0 && parse.Action is not HelpAction && parse.Action is not VersionAction)
         {
