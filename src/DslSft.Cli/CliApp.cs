@@ -69,8 +69,9 @@ public static class CliApp
             if (verbose) error.WriteLine(e.ToString());
             return ExitUsage;
         }
-        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        catch (OperationCanceledException)
         {
+            // Ctrl+C (System.CommandLine cancels its own token) or the caller's token.
             error.WriteLine("cancelled");
             return ExitFailure;
         }
