@@ -54,17 +54,17 @@ public class RenderingTests
     }
 
     [Fact]
-    public void Training_progress_accepts_callbacks_and_returns_the_work_result()
+    public async Task Training_progress_accepts_callbacks_and_returns_the_work_result()
     {
         var writer = new StringWriter();
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(writer), Ansi = AnsiSupport.No, Interactive = InteractionSupport.No });
-        int result = TrainingProgressRenderer.RunAsync(console, async progress =>
+        int result = await TrainingProgressRenderer.RunAsync(console, async progress =>
         {
             for (int step = 1; step <= 5; step++) progress.Report(step, 5, 1.0 / step, 5e-5, "full fine-tuning");
             for (int step = 1; step <= 3; step++) progress.Report(step, 3, 0.5, double.NaN, "sparse fine-tuning");
             await Task.Yield();
             return 42;
-        }).GetAwaiter().GetResult();
+        });
         Assert.Equal(42, result);
         Assert.Equal("full fine-tuning loss 0.2000 lr 5e-5", TrainingProgressRenderer.Describe("full fine-tuning", 0.2, 5e-5));
         Assert.Equal("eval", TrainingProgressRenderer.Describe("eval", double.NaN, double.NaN));
