@@ -1,36 +1,94 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
 using DslSft.Cli.Commands;
+using DslSft.Cli.Infrastructure;
 
 namespace DslSft.Cli;
 
-/// <summary>Builds the `dslsft` command tree and runs it. Exit codes: 0 success, 2 bad usage or input, 1 anything else.</summary>
+/// <summary>
+/// Builds the `dslsft` command tree and runs it. Exit codes: 0 success; 2 bad usage or bad input
+/// (<see cref="InvalidInputException"/>: message only, no stack trace); 1 anything else. Errors are
+/// mapped here, once, so every command behaves the same.
+/// </summary>
 public static class CliApp
 {
     public const int ExitOk = 0;
     public const int ExitFailure = 1;
     public const int ExitUsage = 2;
 
-    public static RootCommand BuildRoot()
+    public const string ProgramName = "dslsft";
+
+    /// <summary>The commands, one file each under Commands/. Adding a command is one line here.</summary>
+    private static IEnumerable<Command> Commands()
     {
-        var root = new RootCommand("DslSft: composable sparse fine-tuning (LT-SFT) of transformer encoders.");
-        foreach (var option in root.Options)
-            if (option is VersionOption version) version.Action = new VersionAction();
-        root.Subcommands.Add(SelfCheckCommand.Create());
+        yield return SelfCheckCommand.Create();
+        yield return DataCommand.Create();
+    }
+
+    /// <summary>
+    /// The root command, named <c>dslsft</c> explicitly: a <see cref="RootCommand"/> takes its name from the
+    /// host assembly (DslSft.Cli), which would show in every usage line.
+    /// </summary>
+    public static Command BuildRoot()
+    {
+        var root = new Command(ProgramName, "DslSft: composable sparse fine-tuning (LT-SFT) of transformer encoders.");
+        CliCommand.SetExamples(root, "dslsft data ../shared/data/ud/en_ewt-ud-dev.conllu", "dslsft selfcheck", "dslsft --version");
+        root.Options.Add(HelpWithExamplesAction.CreateOption());
+        root.Options.Add(new VersionOption { Action = new VersionAction() });
+        root.Options.Add(GlobalOptions.Verbose);
+        root.Options.Add(GlobalOptions.Json);
+        foreach (var command in Commands()) root.Subcommands.Add(command);
         return root;
     }
 
-    public static async Task<int> RunAsync(string[] args)
+    /// <summary>Runs the CLI with the process's console.</summary>
+    public static Task<int> RunAsync(string[] args) => RunAsync(args, Console.Out, Console.Error);
+
+    /// <summary>Runs the CLI writing to the given streams (tests run commands in process this way).</summary>
+    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancel = default) =>
+        RunAsync(BuildRoot(), args, output, error, cancel);
+
+    /// <summary>Runs <paramref name="root"/> (built by <see cref="BuildRoot"/>, possibly extended) with the CLI's error handling.</summary>
+    public static async Task<int> RunAsync(Command root, string[] args, TextWriter output, TextWriter error, CancellationToken cancel = default)
     {
-        var root = BuildRoot();
         var parse = root.Parse(args);
-        if (parse.Errors.Count > 0)
+        if (parse.Errors.Count > 0 && parse.Action is not HelpWithExamplesAction && parse.Action is not VersionAction)
         {
-            foreach (var error in parse.Errors) Console.Error.WriteLine($"error: {error.Message}");
-            Console.Error.WriteLine("Run 'dslsft --help' for usage.");
+            foreach (var e in parse.Errors) error.WriteLine($"error: {e.Message}");
+            error.WriteLine($"Run 'dslsft {CommandPath(parse)}--help' for usage.");
             return ExitUsage;
         }
-        return await parse.InvokeAsync();
+        bool verbose = parse.GetValue(GlobalOptions.Verbose);
+        try
+        {
+            return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false }, cancel);
+        }
+        catch (InvalidInputException e)
+        {
+            error.WriteLine($"error: {e.Message}");
+            if (verbose) error.WriteLine(e.ToString());
+            return ExitUsage;
+        }
+        catch (OperationCanceledException)
+        {
+            // Ctrl+C (System.CommandLine cancels its own token) or the caller's token.
+            error.WriteLine("cancelled");
+            return ExitFailure;
+        }
+        catch (Exception e)
+        {
+            error.WriteLine($"error: {e.GetType().Name}: {e.Message}");
+            error.WriteLine(verbose ? e.ToString() : "(run with --verbose for the stack trace)");
+            return ExitFailure;
+        }
+    }
+
+    private static string CommandPath(ParseResult parse)
+    {
+        var names = new List<string>();
+        for (var result = parse.CommandResult; result?.Parent is not null; result = result.Parent as System.CommandLine.Parsing.CommandResult)
+            names.Insert(0, result.Command.Name);
+        return names.Count == 0 ? "" : string.Join(' ', names) + " ";
     }
 
     /// <summary>Prints DslSft, native library, TorchSharp and libtorch versions.</summary>
@@ -38,8 +96,9 @@ public static class CliApp
     {
         public override int Invoke(ParseResult parseResult)
         {
+            var output = parseResult.InvocationConfiguration.Output;
             foreach (var (name, value) in BuildInfo.Describe())
-                Console.WriteLine($"{name + ":",-16} {value}");
+                output.WriteLine($"{name + ":",-16} {value}");
             return ExitOk;
         }
     }

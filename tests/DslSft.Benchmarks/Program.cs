@@ -1,5 +1,11 @@
-// Entry point: one switch per benchmark area (each area's code lives in its own file).
-if (args.Contains("--sparse")) return DslSft.Benchmarks.SparseBenchmark.Run(args);
+using DslSft.Benchmarks;
 
-Console.Error.WriteLine("usage: DslSft.Benchmarks --sparse [--quick]");
+// Usage: dotnet run -c Release --project tests/DslSft.Benchmarks -- --<area> [--quick]
+// One switch per benchmark area; each area's code lives in its own file, runs its baseline in the
+// same run, and writes docs/benchmarks/<area>.md.
+bool quick = args.Contains("--quick");
+if (args.Contains("--sparse")) return SparseBenchmark.Run(args);
+if (args.Contains("--data")) return DataBenchmarks.Run(quick);
+
+Console.Error.WriteLine("usage: DslSft.Benchmarks (--sparse | --data) [--quick]");
 return 2;
