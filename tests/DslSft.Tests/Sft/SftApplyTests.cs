@@ -53,6 +53,18 @@ public class SftApplyTests
         SftFixtures.AssertBitwiseEqual(before, model);
         Assert.True(applied.IsReverted);
         Assert.Throws<InvalidOperationException>(applied.Revert);
+
+        // The SFT itself is untouched by apply/revert: applying it again gives the same weights again.
+        var after = SftFixtures.Clone(model);
+        var sft = ComposableSftFile.Import(SftFixtures.DiffFile(fixture));
+        var first = SftOperations.Apply(sft, model);
+        var once = SftFixtures.Clone(model);
+        first.Revert();
+        SftOperations.Apply(sft, model).Revert();
+        SftFixtures.AssertBitwiseEqual(after, model);
+        var second = SftOperations.Apply(sft, model);
+        SftFixtures.AssertBitwiseEqual(once, model);
+        second.Revert();
     }
 
     [Fact]

@@ -52,6 +52,6 @@ public sealed class AppliedSft
         }
         IsReverted = true;
         foreach (var a in _abs) a.Original.Dispose();
-        foreach (var d in _diffs) { d.Indices.Dispose(); d.Originals.Dispose(); }
+        foreach (var d in _diffs) d.Originals.Dispose(); // indices may be the SFT's own tensor: left to the GC
     }
 }

@@ -52,8 +52,9 @@ public static class SftOperations
                 {
                     if (diff.Count == 0) continue;
                     var target = parameters[name];
+                    // Not disposed here or in Revert: on the same device these may share the SFT's own tensors.
                     var indices = diff.Indices.to(target.device);
-                    using var values = diff.Values.to(target.device);
+                    var values = diff.Values.to(target.device);
                     using var flat = target.view(-1);
                     var originals = options.Backend.AddAndSaveOriginal(flat, indices, values);
                     touched.Add(new(name, target, indices, originals));
@@ -122,7 +123,9 @@ public static class SftOperations
             CheckShape(name, diff.Shape, target, "diff", sftLabel);
             if (diff.Count > 0)
             {
-                long min = diff.Indices.min().item<long>(), max = diff.Indices.max().item<long>();
+                using var minTensor = diff.Indices.min();
+                using var maxTensor = diff.Indices.max();
+                long min = minTensor.item<long>(), max = maxTensor.item<long>();
                 if (min < 0 || max >= diff.DenseSize)
                     throw new InvalidInputException($"diff tensor '{name}' has indices in [{min}, {max}] outside the {diff.DenseSize} elements of the parameter", sftLabel);
             }
