@@ -39,32 +39,6 @@ internal static class SftFilesBenchmark
             teardown: () => { for (int i = sequential.Count - 1; i >= 0; i--) sequential[i].Revert(); sequential.Clear(); });
         rows.Add(("compose 3 SFTs (fused, one pass)", fusedMs, "3 sequential applies", sequentialMs));
 
-        double checkMs = BenchmarkOutput.MedianMs(runs, () => SftOperations.CheckCompatible(sfts[0], model, noCheck));
-        var saved = new List<Tensor>();
-        double rawMs = BenchmarkOutput.MedianMs(runs, () =>
-        {
-            using var _ = no_grad();
-            foreach (var (name, d) in sfts[0].Diffs)
-            {
-                using var flat = model[name].view(-1);
-                saved.Add(TorchIndexBackend.Instance.AddAndSaveOriginal(flat, d.Indices, d.Values));
-            }
-        }, teardown: () =>
-        {
-            using var _ = no_grad();
-            int i = 0;
-            foreach (var (name, d) in sfts[0].Diffs)
-            {
-                using var flat = model[name].view(-1);
-                TorchIndexBackend.Instance.Restore(flat, d.Indices, saved[i++]);
-            }
-            saved.Clear();
-        });
-        Console.WriteLine($"check {checkMs:F1} ms, raw backend apply {rawMs:F1} ms");
-        List<(long[], float[])> arrays = new();
-        double toArraysMs = BenchmarkOutput.MedianMs(runs, () => { arrays.Clear(); foreach (var d in sfts[0].Diffs.Values) arrays.Add(d.ToArrays()); });
-        double fromArraysMs = BenchmarkOutput.MedianMs(runs, () => { foreach (var (i, v) in arrays) SparseDiff.FromArrays([i.Length + 1], i, v); });
-        Console.WriteLine($"ToArrays {toArraysMs:F1} ms, FromArrays {fromArraysMs:F1} ms");
         // Apply of one SFT (includes name/shape/index-range checks).
         AppliedSft? one = null;
         double applyMs = BenchmarkOutput.MedianMs(runs, () => one = SftOperations.Apply(sfts[0], model, noCheck), teardown: () => one!.Revert());
