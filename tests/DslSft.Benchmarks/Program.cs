@@ -6,6 +6,7 @@ using DslSft.Benchmarks;
 bool quick = args.Contains("--quick");
 if (args.Contains("--sparse")) return SparseBenchmark.Run(args);
 if (args.Contains("--data")) return DataBenchmarks.Run(quick);
+if (args.Contains("--sftfiles")) return SftFilesBenchmark.Run(args);
 
-Console.Error.WriteLine("usage: DslSft.Benchmarks (--sparse | --data) [--quick]");
+Console.Error.WriteLine("usage: DslSft.Benchmarks (--sparse | --data | --sftfiles) [--quick]");
 return 2;
