@@ -38,6 +38,19 @@ public sealed class MiniLMFixture : IDisposable
     /// <summary>The original ONNX model bytes.</summary>
     public byte[] OnnxBytes => _converted.Value.Onnx;
 
+    private float[]? _onnxRuntimeHidden;
+
+    /// <summary>ONNX Runtime's last_hidden_state for the parity batch (<see cref="MiniLMParityTests.Batch"/>), computed once.</summary>
+    public float[] OnnxRuntimeHiddenStateOfParityBatch()
+    {
+        if (_onnxRuntimeHidden is null)
+        {
+            using var batch = MiniLMParityTests.Batch(ModelDirectory);
+            _onnxRuntimeHidden = OnnxRuntimeReference.LastHiddenState(OnnxBytes, batch);
+        }
+        return _onnxRuntimeHidden;
+    }
+
     public void Dispose()
     {
         try { Directory.Delete(CacheDirectory, recursive: true); } catch (IOException) { }

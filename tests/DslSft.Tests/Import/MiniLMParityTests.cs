@@ -1,3 +1,4 @@
+using DslSft.Models;
 using DslSft.Tokenization;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;
@@ -48,7 +49,7 @@ public class MiniLMParityTests(MiniLMFixture fixture, Xunit.Abstractions.ITestOu
     {
         using var batch = Batch(fixture.ModelDirectory);
         Assert.True(batch.AttentionMask.sum().item<long>() < batch.AttentionMask.numel(), "the batch should contain padding");
-        var expected = OnnxRuntimeReference.LastHiddenState(fixture.OnnxBytes, batch);
+        var expected = fixture.OnnxRuntimeHiddenStateOfParityBatch();
 
         var weights = Safetensors.LoadStateDict(Path.Combine(fixture.ModelDirectory, "model.safetensors"));
         try
@@ -63,5 +64,26 @@ public class MiniLMParityTests(MiniLMFixture fixture, Xunit.Abstractions.ITestOu
         {
             foreach (var t in weights.Values) t.Dispose();
         }
+    }
+
+    [MiniLMFact]
+    public void Product_BERT_model_loaded_from_the_imported_directory_reproduces_ONNX_Runtime()
+    {
+        using var batch = Batch(fixture.ModelDirectory);
+        var expected = fixture.OnnxRuntimeHiddenStateOfParityBatch();
+
+        // A sequence-classification head uses the pooler, so every imported tensor has a place; only the new classifier is missing.
+        var loaded = HfModel.Load(fixture.ModelDirectory, ModelHead.SequenceClassification, new HfLoadOptions { NumLabels = 2 });
+        using var model = loaded.Model;
+        Assert.Empty(loaded.Report.Unexpected);
+        Assert.All(loaded.Report.Missing, name => Assert.StartsWith("classifier.", name));
+        Assert.Equal(103, loaded.Report.Loaded.Count);
+        model.Module.eval();
+
+        using var _ = no_grad();
+        using var actual = model.Encoder.forward(batch.InputIds, batch.AttentionMask, batch.TokenTypeIds);
+        var difference = MaxAbsDifferenceOnTokens(expected, actual, batch.AttentionMask);
+        output.WriteLine($"batch {string.Join("x", batch.InputIds.shape)}: max |ONNX Runtime - DslSft BertModel| = {difference:E2}");
+        Assert.True(difference <= Tolerance, $"max |ONNX Runtime - DslSft BertModel| = {difference:E2} > {Tolerance:E0}");
     }
 }
