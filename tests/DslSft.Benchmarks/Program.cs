@@ -1,0 +1,5 @@
+// Entry point: one switch per benchmark area (each area's code lives in its own file).
+if (args.Contains("--models")) return DslSft.Benchmarks.ModelBenchmark.Run(args);
+
+Console.Error.WriteLine("usage: DslSft.Benchmarks --models [--quick] [--iterations N] [--large-iterations N]");
+return 2;
