@@ -7,6 +7,7 @@ bool quick = args.Contains("--quick");
 if (args.Contains("--sparse")) return SparseBenchmark.Run(args);
 if (args.Contains("--data")) return DataBenchmarks.Run(quick);
 if (args.Contains("--sftfiles")) return SftFilesBenchmark.Run(args);
+if (args.Contains("--models")) return ModelBenchmark.Run(args);
 
-Console.Error.WriteLine("usage: DslSft.Benchmarks (--sparse | --data | --sftfiles) [--quick]");
+Console.Error.WriteLine("usage: DslSft.Benchmarks (--sparse | --data | --sftfiles | --models) [--quick]");
 return 2;
