@@ -13,7 +13,9 @@
 namespace {
 
 // One element: the rule's body.
-inline void adamw_element(float& param, float grad, float& m, float& v, float theta0, float lr, float beta1, float beta2, float eps, float weightDecay, float biasCorrection1, float biasCorrection2, float l1) {
+inline void adamw_element(float& param, float grad, float& m, float& v, float theta0, float lr, float beta1,
+                          float beta2, float eps, float weightDecay, float biasCorrection1,
+                          float biasCorrection2, float l1) {
   // the L1 pull toward the pretrained value is part of the loss, so it goes through the moments
   float g = grad + l1 * (float)dslsft_sign(param - theta0);
   // update the first moment (momentum)
@@ -31,21 +33,13 @@ inline void adamw_element(float& param, float grad, float& m, float& v, float th
 
 extern "C" {
 
-// Dense: element i of every tensor, i in [0, n). No loop-carried dependence, so the loop vectorises.
-DSLSFT_API dslsft_status dslsft_adamw_dense(int64_t n,
-                                            float* __restrict param,
-                                            const float* __restrict grad,
-                                            float* __restrict m,
-                                            float* __restrict v,
-                                            const float* __restrict theta0,
-                                            float lr,
-                                            float beta1,
-                                            float beta2,
-                                            float eps,
-                                            float weightDecay,
-                                            float biasCorrection1,
-                                            float biasCorrection2,
-                                            float l1) {
+// Dense: element i of every tensor, i in [0, n). No loop-carried dependence, so the loop vectorises
+// (a rule calling sqrtf, expf, ... needs -fno-math-errno for that: errno would be a side effect).
+DSLSFT_API dslsft_status dslsft_adamw_dense(int64_t n, float* __restrict param, const float* __restrict grad,
+                                            float* __restrict m, float* __restrict v,
+                                            const float* __restrict theta0, float lr, float beta1, float beta2,
+                                            float eps, float weightDecay, float biasCorrection1,
+                                            float biasCorrection2, float l1) {
   static const char* const fn = "dslsft_adamw_dense";
   DSLSFT_CHECK_NONNEG(fn, n);
   if (n == 0) return DSLSFT_OK;
@@ -63,23 +57,12 @@ DSLSFT_API dslsft_status dslsft_adamw_dense(int64_t n,
 
 // Sparse: indexed tensors have n elements and are reached through indices[k] (sorted flat offsets);
 // compact arrays have count elements and are reached at k.
-DSLSFT_API dslsft_status dslsft_adamw_sparse(int64_t n,
-                                             const int64_t* __restrict indices,
-                                             int64_t count,
-                                             float* __restrict param,
-                                             const float* __restrict grad,
-                                             float* __restrict m,
-                                             float* __restrict v,
-                                             const float* __restrict theta0,
-                                             float lr,
-                                             float beta1,
-                                             float beta2,
-                                             float eps,
-                                             float weightDecay,
-                                             float biasCorrection1,
-                                             float biasCorrection2,
-                                             float l1,
-                                             int32_t check_indices) {
+DSLSFT_API dslsft_status dslsft_adamw_sparse(int64_t n, const int64_t* __restrict indices, int64_t count,
+                                             float* __restrict param, const float* __restrict grad,
+                                             float* __restrict m, float* __restrict v,
+                                             const float* __restrict theta0, float lr, float beta1,
+                                             float beta2, float eps, float weightDecay, float biasCorrection1,
+                                             float biasCorrection2, float l1, int32_t check_indices) {
   static const char* const fn = "dslsft_adamw_sparse";
   DSLSFT_CHECK_NONNEG(fn, n);
   DSLSFT_CHECK_NONNEG(fn, count);
@@ -106,25 +89,13 @@ DSLSFT_API dslsft_status dslsft_adamw_sparse(int64_t n,
 // the slice [offset_t, offset_t + counts[t]) of each concatenated compact buffer (offset_t = sum of the
 // earlier counts, total_count in all). One parallel region covers every tensor: each tensor's loop is
 // split across the threads without a barrier in between, so ~200 tensors cost one fork/join.
-DSLSFT_API dslsft_status dslsft_adamw_multi(int64_t num_tensors,
-                                            const int64_t* sizes,
-                                            const int64_t* const* indices,
-                                            const int64_t* counts,
-                                            int64_t total_count,
-                                            float* const* param,
-                                            const float* const* grad,
-                                            float* __restrict m,
-                                            float* __restrict v,
-                                            const float* __restrict theta0,
-                                            float lr,
-                                            float beta1,
-                                            float beta2,
-                                            float eps,
-                                            float weightDecay,
-                                            float biasCorrection1,
-                                            float biasCorrection2,
-                                            float l1,
-                                            int32_t check_indices) {
+DSLSFT_API dslsft_status dslsft_adamw_multi(int64_t num_tensors, const int64_t* sizes,
+                                            const int64_t* const* indices, const int64_t* counts,
+                                            int64_t total_count, float* const* param, const float* const* grad,
+                                            float* __restrict m, float* __restrict v,
+                                            const float* __restrict theta0, float lr, float beta1, float beta2,
+                                            float eps, float weightDecay, float biasCorrection1,
+                                            float biasCorrection2, float l1, int32_t check_indices) {
   static const char* const fn = "dslsft_adamw_multi";
   DSLSFT_CHECK_NONNEG(fn, num_tensors);
   DSLSFT_CHECK_NONNEG(fn, total_count);

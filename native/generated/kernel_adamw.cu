@@ -15,7 +15,9 @@
 namespace {
 
 // ---- layer 1: one element (the rule's body) ----
-__device__ __forceinline__ void adamw_element(float& param, float grad, float& m, float& v, float theta0, float lr, float beta1, float beta2, float eps, float weightDecay, float biasCorrection1, float biasCorrection2, float l1) {
+__device__ __forceinline__ void adamw_element(float& param, float grad, float& m, float& v, float theta0,
+                                              float lr, float beta1, float beta2, float eps, float weightDecay,
+                                              float biasCorrection1, float biasCorrection2, float l1) {
   // the L1 pull toward the pretrained value is part of the loss, so it goes through the moments
   float g = grad + l1 * (float)dslsft_sign(param - theta0);
   // update the first moment (momentum)
@@ -31,42 +33,19 @@ __device__ __forceinline__ void adamw_element(float& param, float grad, float& m
 
 // ---- layer 2: threads -> elements ----
 // Dense: thread i updates element i of every tensor.
-__global__ void adamw_dense_kernel(int64_t n,
-    float* __restrict__ param,
-    const float* __restrict__ grad,
-    float* __restrict__ m,
-    float* __restrict__ v,
-    const float* __restrict__ theta0,
-    float lr,
-    float beta1,
-    float beta2,
-    float eps,
-    float weightDecay,
-    float biasCorrection1,
-    float biasCorrection2,
-    float l1) {
+__global__ void adamw_dense_kernel(int64_t n, float* __restrict__ param, const float* __restrict__ grad, float* __restrict__ m,
+    float* __restrict__ v, const float* __restrict__ theta0, float lr, float beta1, float beta2, float eps,
+    float weightDecay, float biasCorrection1, float biasCorrection2, float l1) {
   for (int64_t i = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; i < n; i += (int64_t)gridDim.x * blockDim.x) {
     adamw_element(param[i], grad[i], m[i], v[i], theta0[i], lr, beta1, beta2, eps, weightDecay, biasCorrection1, biasCorrection2, l1);
   }
 }
 
 // Sparse: thread k updates element indices[k] of the indexed tensors and element k of the compact ones.
-__global__ void adamw_sparse_kernel(int64_t n,
-    const int64_t* __restrict__ indices,
-    int64_t count,
-    float* __restrict__ param,
-    const float* __restrict__ grad,
-    float* __restrict__ m,
-    float* __restrict__ v,
-    const float* __restrict__ theta0,
-    float lr,
-    float beta1,
-    float beta2,
-    float eps,
-    float weightDecay,
-    float biasCorrection1,
-    float biasCorrection2,
-    float l1) {
+__global__ void adamw_sparse_kernel(int64_t n, const int64_t* __restrict__ indices, int64_t count, float* __restrict__ param,
+    const float* __restrict__ grad, float* __restrict__ m, float* __restrict__ v,
+    const float* __restrict__ theta0, float lr, float beta1, float beta2, float eps, float weightDecay,
+    float biasCorrection1, float biasCorrection2, float l1) {
   for (int64_t k = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; k < count; k += (int64_t)gridDim.x * blockDim.x) {
     const int64_t i = indices[k];
     if (i < 0 || i >= n) continue;  // never write outside the tensor, even with unchecked indices
@@ -85,18 +64,9 @@ struct adamw_tensor {
 };
 
 // Multi-tensor: blockIdx.y picks the tensor, the x dimension grid-strides over its selected elements.
-__global__ void adamw_multi_kernel(const adamw_tensor* __restrict__ tensors,
-    float* __restrict__ m,
-    float* __restrict__ v,
-    const float* __restrict__ theta0,
-    float lr,
-    float beta1,
-    float beta2,
-    float eps,
-    float weightDecay,
-    float biasCorrection1,
-    float biasCorrection2,
-    float l1) {
+__global__ void adamw_multi_kernel(const adamw_tensor* __restrict__ tensors, float* __restrict__ m, float* __restrict__ v,
+    const float* __restrict__ theta0, float lr, float beta1, float beta2, float eps, float weightDecay,
+    float biasCorrection1, float biasCorrection2, float l1) {
   const adamw_tensor tensor = tensors[blockIdx.y];
   for (int64_t k = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; k < tensor.count; k += (int64_t)gridDim.x * blockDim.x) {
     const int64_t i = tensor.indices[k];
@@ -112,20 +82,10 @@ __global__ void adamw_multi_kernel(const adamw_tensor* __restrict__ tensors,
 extern "C" {
 
 // Dense form on the GPU; all pointers are device pointers, stream is a cudaStream_t (null: default stream).
-DSLSFT_API dslsft_status dslsft_cuda_adamw_dense(int64_t n,
-                                                 float* param,
-                                                 const float* grad,
-                                                 float* m,
-                                                 float* v,
-                                                 const float* theta0,
-                                                 float lr,
-                                                 float beta1,
-                                                 float beta2,
-                                                 float eps,
-                                                 float weightDecay,
-                                                 float biasCorrection1,
-                                                 float biasCorrection2,
-                                                 float l1,
+DSLSFT_API dslsft_status dslsft_cuda_adamw_dense(int64_t n, float* param, const float* grad, float* m,
+                                                 float* v, const float* theta0, float lr, float beta1,
+                                                 float beta2, float eps, float weightDecay,
+                                                 float biasCorrection1, float biasCorrection2, float l1,
                                                  void* stream) {
   static const char* const fn = "dslsft_cuda_adamw_dense";
   DSLSFT_CHECK_NONNEG(fn, n);
@@ -144,23 +104,11 @@ DSLSFT_API dslsft_status dslsft_cuda_adamw_dense(int64_t n,
 // Sparse form on the GPU. With check_indices the indices are validated by a separate pass first (one
 // synchronisation), so a bad list fails before anything is written; the kernel itself always skips
 // out-of-range indices.
-DSLSFT_API dslsft_status dslsft_cuda_adamw_sparse(int64_t n,
-                                                  const int64_t* indices,
-                                                  int64_t count,
-                                                  float* param,
-                                                  const float* grad,
-                                                  float* m,
-                                                  float* v,
-                                                  const float* theta0,
-                                                  float lr,
-                                                  float beta1,
-                                                  float beta2,
-                                                  float eps,
-                                                  float weightDecay,
-                                                  float biasCorrection1,
-                                                  float biasCorrection2,
-                                                  float l1,
-                                                  int32_t check_indices,
+DSLSFT_API dslsft_status dslsft_cuda_adamw_sparse(int64_t n, const int64_t* indices, int64_t count,
+                                                  float* param, const float* grad, float* m, float* v,
+                                                  const float* theta0, float lr, float beta1, float beta2,
+                                                  float eps, float weightDecay, float biasCorrection1,
+                                                  float biasCorrection2, float l1, int32_t check_indices,
                                                   void* stream) {
   static const char* const fn = "dslsft_cuda_adamw_sparse";
   DSLSFT_CHECK_NONNEG(fn, n);
@@ -186,25 +134,13 @@ DSLSFT_API dslsft_status dslsft_cuda_adamw_sparse(int64_t n,
 // Multi-tensor form on the GPU: sizes and counts are host arrays; indices and the indexed tensors are host
 // arrays of device pointers; compact buffers are device pointers. The table is copied to the device on the
 // stream (stream-ordered allocation), one launch covers every tensor.
-DSLSFT_API dslsft_status dslsft_cuda_adamw_multi(int64_t num_tensors,
-                                                 const int64_t* sizes,
-                                                 const int64_t* const* indices,
-                                                 const int64_t* counts,
-                                                 int64_t total_count,
-                                                 float* const* param,
-                                                 const float* const* grad,
-                                                 float* m,
-                                                 float* v,
-                                                 const float* theta0,
-                                                 float lr,
-                                                 float beta1,
-                                                 float beta2,
-                                                 float eps,
-                                                 float weightDecay,
-                                                 float biasCorrection1,
-                                                 float biasCorrection2,
-                                                 float l1,
-                                                 int32_t check_indices,
+DSLSFT_API dslsft_status dslsft_cuda_adamw_multi(int64_t num_tensors, const int64_t* sizes,
+                                                 const int64_t* const* indices, const int64_t* counts,
+                                                 int64_t total_count, float* const* param,
+                                                 const float* const* grad, float* m, float* v,
+                                                 const float* theta0, float lr, float beta1, float beta2,
+                                                 float eps, float weightDecay, float biasCorrection1,
+                                                 float biasCorrection2, float l1, int32_t check_indices,
                                                  void* stream) {
   static const char* const fn = "dslsft_cuda_adamw_multi";
   const cudaStream_t cuda_stream = static_cast<cudaStream_t>(stream);

@@ -24,10 +24,7 @@ __global__ void gather_dense_kernel(int64_t n, const float* __restrict__ source,
 }
 
 // Sparse: thread k updates element indices[k] of the indexed tensors and element k of the compact ones.
-__global__ void gather_sparse_kernel(int64_t n,
-    const int64_t* __restrict__ indices,
-    int64_t count,
-    const float* __restrict__ source,
+__global__ void gather_sparse_kernel(int64_t n, const int64_t* __restrict__ indices, int64_t count, const float* __restrict__ source,
     float* __restrict__ gathered) {
   for (int64_t k = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; k < count; k += (int64_t)gridDim.x * blockDim.x) {
     const int64_t i = indices[k];
@@ -62,7 +59,8 @@ __global__ void gather_multi_kernel(const gather_tensor* __restrict__ tensors, f
 extern "C" {
 
 // Dense form on the GPU; all pointers are device pointers, stream is a cudaStream_t (null: default stream).
-DSLSFT_API dslsft_status dslsft_cuda_gather_dense(int64_t n, const float* source, float* gathered, void* stream) {
+DSLSFT_API dslsft_status dslsft_cuda_gather_dense(int64_t n, const float* source, float* gathered,
+                                                  void* stream) {
   static const char* const fn = "dslsft_cuda_gather_dense";
   DSLSFT_CHECK_NONNEG(fn, n);
   if (n == 0) return DSLSFT_OK;
@@ -77,12 +75,8 @@ DSLSFT_API dslsft_status dslsft_cuda_gather_dense(int64_t n, const float* source
 // Sparse form on the GPU. With check_indices the indices are validated by a separate pass first (one
 // synchronisation), so a bad list fails before anything is written; the kernel itself always skips
 // out-of-range indices.
-DSLSFT_API dslsft_status dslsft_cuda_gather_sparse(int64_t n,
-                                                   const int64_t* indices,
-                                                   int64_t count,
-                                                   const float* source,
-                                                   float* gathered,
-                                                   int32_t check_indices,
+DSLSFT_API dslsft_status dslsft_cuda_gather_sparse(int64_t n, const int64_t* indices, int64_t count,
+                                                   const float* source, float* gathered, int32_t check_indices,
                                                    void* stream) {
   static const char* const fn = "dslsft_cuda_gather_sparse";
   DSLSFT_CHECK_NONNEG(fn, n);
@@ -105,15 +99,10 @@ DSLSFT_API dslsft_status dslsft_cuda_gather_sparse(int64_t n,
 // Multi-tensor form on the GPU: sizes and counts are host arrays; indices and the indexed tensors are host
 // arrays of device pointers; compact buffers are device pointers. The table is copied to the device on the
 // stream (stream-ordered allocation), one launch covers every tensor.
-DSLSFT_API dslsft_status dslsft_cuda_gather_multi(int64_t num_tensors,
-                                                  const int64_t* sizes,
-                                                  const int64_t* const* indices,
-                                                  const int64_t* counts,
-                                                  int64_t total_count,
-                                                  const float* const* source,
-                                                  float* gathered,
-                                                  int32_t check_indices,
-                                                  void* stream) {
+DSLSFT_API dslsft_status dslsft_cuda_gather_multi(int64_t num_tensors, const int64_t* sizes,
+                                                  const int64_t* const* indices, const int64_t* counts,
+                                                  int64_t total_count, const float* const* source,
+                                                  float* gathered, int32_t check_indices, void* stream) {
   static const char* const fn = "dslsft_cuda_gather_multi";
   const cudaStream_t cuda_stream = static_cast<cudaStream_t>(stream);
   DSLSFT_CHECK_NONNEG(fn, num_tensors);

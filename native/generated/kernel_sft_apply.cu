@@ -24,10 +24,7 @@ __global__ void sft_apply_dense_kernel(int64_t n, float* __restrict__ param, con
 }
 
 // Sparse: thread k updates element indices[k] of the indexed tensors and element k of the compact ones.
-__global__ void sft_apply_sparse_kernel(int64_t n,
-    const int64_t* __restrict__ indices,
-    int64_t count,
-    float* __restrict__ param,
+__global__ void sft_apply_sparse_kernel(int64_t n, const int64_t* __restrict__ indices, int64_t count, float* __restrict__ param,
     const float* __restrict__ delta) {
   for (int64_t k = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; k < count; k += (int64_t)gridDim.x * blockDim.x) {
     const int64_t i = indices[k];
@@ -77,12 +74,8 @@ DSLSFT_API dslsft_status dslsft_cuda_sft_apply_dense(int64_t n, float* param, co
 // Sparse form on the GPU. With check_indices the indices are validated by a separate pass first (one
 // synchronisation), so a bad list fails before anything is written; the kernel itself always skips
 // out-of-range indices.
-DSLSFT_API dslsft_status dslsft_cuda_sft_apply_sparse(int64_t n,
-                                                      const int64_t* indices,
-                                                      int64_t count,
-                                                      float* param,
-                                                      const float* delta,
-                                                      int32_t check_indices,
+DSLSFT_API dslsft_status dslsft_cuda_sft_apply_sparse(int64_t n, const int64_t* indices, int64_t count,
+                                                      float* param, const float* delta, int32_t check_indices,
                                                       void* stream) {
   static const char* const fn = "dslsft_cuda_sft_apply_sparse";
   DSLSFT_CHECK_NONNEG(fn, n);
@@ -105,15 +98,10 @@ DSLSFT_API dslsft_status dslsft_cuda_sft_apply_sparse(int64_t n,
 // Multi-tensor form on the GPU: sizes and counts are host arrays; indices and the indexed tensors are host
 // arrays of device pointers; compact buffers are device pointers. The table is copied to the device on the
 // stream (stream-ordered allocation), one launch covers every tensor.
-DSLSFT_API dslsft_status dslsft_cuda_sft_apply_multi(int64_t num_tensors,
-                                                     const int64_t* sizes,
-                                                     const int64_t* const* indices,
-                                                     const int64_t* counts,
-                                                     int64_t total_count,
-                                                     float* const* param,
-                                                     const float* delta,
-                                                     int32_t check_indices,
-                                                     void* stream) {
+DSLSFT_API dslsft_status dslsft_cuda_sft_apply_multi(int64_t num_tensors, const int64_t* sizes,
+                                                     const int64_t* const* indices, const int64_t* counts,
+                                                     int64_t total_count, float* const* param,
+                                                     const float* delta, int32_t check_indices, void* stream) {
   static const char* const fn = "dslsft_cuda_sft_apply_multi";
   const cudaStream_t cuda_stream = static_cast<cudaStream_t>(stream);
   DSLSFT_CHECK_NONNEG(fn, num_tensors);

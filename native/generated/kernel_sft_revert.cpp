@@ -17,8 +17,10 @@ inline void sft_revert_element(float& param, float delta) {
 
 extern "C" {
 
-// Dense: element i of every tensor, i in [0, n). No loop-carried dependence, so the loop vectorises.
-DSLSFT_API dslsft_status dslsft_sft_revert_dense(int64_t n, float* __restrict param, const float* __restrict delta) {
+// Dense: element i of every tensor, i in [0, n). No loop-carried dependence, so the loop vectorises
+// (a rule calling sqrtf, expf, ... needs -fno-math-errno for that: errno would be a side effect).
+DSLSFT_API dslsft_status dslsft_sft_revert_dense(int64_t n, float* __restrict param,
+                                                 const float* __restrict delta) {
   static const char* const fn = "dslsft_sft_revert_dense";
   DSLSFT_CHECK_NONNEG(fn, n);
   if (n == 0) return DSLSFT_OK;
@@ -33,11 +35,8 @@ DSLSFT_API dslsft_status dslsft_sft_revert_dense(int64_t n, float* __restrict pa
 
 // Sparse: indexed tensors have n elements and are reached through indices[k] (sorted flat offsets);
 // compact arrays have count elements and are reached at k.
-DSLSFT_API dslsft_status dslsft_sft_revert_sparse(int64_t n,
-                                                  const int64_t* __restrict indices,
-                                                  int64_t count,
-                                                  float* __restrict param,
-                                                  const float* __restrict delta,
+DSLSFT_API dslsft_status dslsft_sft_revert_sparse(int64_t n, const int64_t* __restrict indices, int64_t count,
+                                                  float* __restrict param, const float* __restrict delta,
                                                   int32_t check_indices) {
   static const char* const fn = "dslsft_sft_revert_sparse";
   DSLSFT_CHECK_NONNEG(fn, n);
@@ -62,14 +61,10 @@ DSLSFT_API dslsft_status dslsft_sft_revert_sparse(int64_t n,
 // the slice [offset_t, offset_t + counts[t]) of each concatenated compact buffer (offset_t = sum of the
 // earlier counts, total_count in all). One parallel region covers every tensor: each tensor's loop is
 // split across the threads without a barrier in between, so ~200 tensors cost one fork/join.
-DSLSFT_API dslsft_status dslsft_sft_revert_multi(int64_t num_tensors,
-                                                 const int64_t* sizes,
-                                                 const int64_t* const* indices,
-                                                 const int64_t* counts,
-                                                 int64_t total_count,
-                                                 float* const* param,
-                                                 const float* __restrict delta,
-                                                 int32_t check_indices) {
+DSLSFT_API dslsft_status dslsft_sft_revert_multi(int64_t num_tensors, const int64_t* sizes,
+                                                 const int64_t* const* indices, const int64_t* counts,
+                                                 int64_t total_count, float* const* param,
+                                                 const float* __restrict delta, int32_t check_indices) {
   static const char* const fn = "dslsft_sft_revert_multi";
   DSLSFT_CHECK_NONNEG(fn, num_tensors);
   DSLSFT_CHECK_NONNEG(fn, total_count);

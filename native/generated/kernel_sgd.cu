@@ -14,7 +14,8 @@
 namespace {
 
 // ---- layer 1: one element (the rule's body) ----
-__device__ __forceinline__ void sgd_element(float& param, float grad, float& momentumBuffer, float lr, float momentum, float weightDecay, bool firstStep) {
+__device__ __forceinline__ void sgd_element(float& param, float grad, float& momentumBuffer, float lr,
+                                            float momentum, float weightDecay, bool firstStep) {
   // coupled weight decay (L2), as in torch.optim.SGD
   float direction = grad + weightDecay * param;
   if (momentum != 0.0f) {
@@ -26,30 +27,17 @@ __device__ __forceinline__ void sgd_element(float& param, float grad, float& mom
 
 // ---- layer 2: threads -> elements ----
 // Dense: thread i updates element i of every tensor.
-__global__ void sgd_dense_kernel(int64_t n,
-    float* __restrict__ param,
-    const float* __restrict__ grad,
-    float* __restrict__ momentumBuffer,
-    float lr,
-    float momentum,
-    float weightDecay,
-    int32_t firstStep) {
+__global__ void sgd_dense_kernel(int64_t n, float* __restrict__ param, const float* __restrict__ grad, float* __restrict__ momentumBuffer,
+    float lr, float momentum, float weightDecay, int32_t firstStep) {
   for (int64_t i = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; i < n; i += (int64_t)gridDim.x * blockDim.x) {
     sgd_element(param[i], grad[i], momentumBuffer[i], lr, momentum, weightDecay, firstStep != 0);
   }
 }
 
 // Sparse: thread k updates element indices[k] of the indexed tensors and element k of the compact ones.
-__global__ void sgd_sparse_kernel(int64_t n,
-    const int64_t* __restrict__ indices,
-    int64_t count,
-    float* __restrict__ param,
-    const float* __restrict__ grad,
-    float* __restrict__ momentumBuffer,
-    float lr,
-    float momentum,
-    float weightDecay,
-    int32_t firstStep) {
+__global__ void sgd_sparse_kernel(int64_t n, const int64_t* __restrict__ indices, int64_t count, float* __restrict__ param,
+    const float* __restrict__ grad, float* __restrict__ momentumBuffer, float lr, float momentum,
+    float weightDecay, int32_t firstStep) {
   for (int64_t k = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; k < count; k += (int64_t)gridDim.x * blockDim.x) {
     const int64_t i = indices[k];
     if (i < 0 || i >= n) continue;  // never write outside the tensor, even with unchecked indices
@@ -68,12 +56,8 @@ struct sgd_tensor {
 };
 
 // Multi-tensor: blockIdx.y picks the tensor, the x dimension grid-strides over its selected elements.
-__global__ void sgd_multi_kernel(const sgd_tensor* __restrict__ tensors,
-    float* __restrict__ momentumBuffer,
-    float lr,
-    float momentum,
-    float weightDecay,
-    int32_t firstStep) {
+__global__ void sgd_multi_kernel(const sgd_tensor* __restrict__ tensors, float* __restrict__ momentumBuffer, float lr, float momentum,
+    float weightDecay, int32_t firstStep) {
   const sgd_tensor tensor = tensors[blockIdx.y];
   for (int64_t k = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; k < tensor.count; k += (int64_t)gridDim.x * blockDim.x) {
     const int64_t i = tensor.indices[k];
@@ -89,15 +73,9 @@ __global__ void sgd_multi_kernel(const sgd_tensor* __restrict__ tensors,
 extern "C" {
 
 // Dense form on the GPU; all pointers are device pointers, stream is a cudaStream_t (null: default stream).
-DSLSFT_API dslsft_status dslsft_cuda_sgd_dense(int64_t n,
-                                               float* param,
-                                               const float* grad,
-                                               float* momentumBuffer,
-                                               float lr,
-                                               float momentum,
-                                               float weightDecay,
-                                               int32_t firstStep,
-                                               void* stream) {
+DSLSFT_API dslsft_status dslsft_cuda_sgd_dense(int64_t n, float* param, const float* grad,
+                                               float* momentumBuffer, float lr, float momentum,
+                                               float weightDecay, int32_t firstStep, void* stream) {
   static const char* const fn = "dslsft_cuda_sgd_dense";
   DSLSFT_CHECK_NONNEG(fn, n);
   if (n == 0) return DSLSFT_OK;
@@ -113,18 +91,10 @@ DSLSFT_API dslsft_status dslsft_cuda_sgd_dense(int64_t n,
 // Sparse form on the GPU. With check_indices the indices are validated by a separate pass first (one
 // synchronisation), so a bad list fails before anything is written; the kernel itself always skips
 // out-of-range indices.
-DSLSFT_API dslsft_status dslsft_cuda_sgd_sparse(int64_t n,
-                                                const int64_t* indices,
-                                                int64_t count,
-                                                float* param,
-                                                const float* grad,
-                                                float* momentumBuffer,
-                                                float lr,
-                                                float momentum,
-                                                float weightDecay,
-                                                int32_t firstStep,
-                                                int32_t check_indices,
-                                                void* stream) {
+DSLSFT_API dslsft_status dslsft_cuda_sgd_sparse(int64_t n, const int64_t* indices, int64_t count, float* param,
+                                                const float* grad, float* momentumBuffer, float lr,
+                                                float momentum, float weightDecay, int32_t firstStep,
+                                                int32_t check_indices, void* stream) {
   static const char* const fn = "dslsft_cuda_sgd_sparse";
   DSLSFT_CHECK_NONNEG(fn, n);
   DSLSFT_CHECK_NONNEG(fn, count);
@@ -147,20 +117,12 @@ DSLSFT_API dslsft_status dslsft_cuda_sgd_sparse(int64_t n,
 // Multi-tensor form on the GPU: sizes and counts are host arrays; indices and the indexed tensors are host
 // arrays of device pointers; compact buffers are device pointers. The table is copied to the device on the
 // stream (stream-ordered allocation), one launch covers every tensor.
-DSLSFT_API dslsft_status dslsft_cuda_sgd_multi(int64_t num_tensors,
-                                               const int64_t* sizes,
-                                               const int64_t* const* indices,
-                                               const int64_t* counts,
-                                               int64_t total_count,
-                                               float* const* param,
-                                               const float* const* grad,
-                                               float* momentumBuffer,
-                                               float lr,
-                                               float momentum,
-                                               float weightDecay,
-                                               int32_t firstStep,
-                                               int32_t check_indices,
-                                               void* stream) {
+DSLSFT_API dslsft_status dslsft_cuda_sgd_multi(int64_t num_tensors, const int64_t* sizes,
+                                               const int64_t* const* indices, const int64_t* counts,
+                                               int64_t total_count, float* const* param,
+                                               const float* const* grad, float* momentumBuffer, float lr,
+                                               float momentum, float weightDecay, int32_t firstStep,
+                                               int32_t check_indices, void* stream) {
   static const char* const fn = "dslsft_cuda_sgd_multi";
   const cudaStream_t cuda_stream = static_cast<cudaStream_t>(stream);
   DSLSFT_CHECK_NONNEG(fn, num_tensors);

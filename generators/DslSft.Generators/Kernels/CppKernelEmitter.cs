@@ -26,7 +26,7 @@ namespace DslSft.Generators.Kernels
             s.Append("#include \"dslsft_kernel_support.hpp\"\n\n");
             s.Append("namespace {\n\n");
             s.Append("// One element: the rule's body.\n");
-            s.Append("inline void ").Append(k).Append("_element(").Append(KernelAbi.ElementParameters(rule.Parameters)).Append(") {\n");
+            s.Append("inline void ").Append(k).Append("_element(").Append(KernelAbi.ElementParameters(rule.Parameters, "inline void " + k + "_element(")).Append(") {\n");
             CFamilyBodyPrinter.Instance.PrintStatements(s, rule.Body, "  ", "  ");
             s.Append("}\n\n}  // namespace\n\n");
             s.Append("extern \"C\" {\n\n");
@@ -46,7 +46,8 @@ namespace DslSft.Generators.Kernels
 
         private static void EmitDense(StringBuilder s, KernelRule rule)
         {
-            s.Append("// Dense: element i of every tensor, i in [0, n). No loop-carried dependence, so the loop vectorises.\n");
+            s.Append("// Dense: element i of every tensor, i in [0, n). No loop-carried dependence, so the loop vectorises\n");
+            s.Append("// (a rule calling sqrtf, expf, ... needs -fno-math-errno for that: errno would be a side effect).\n");
             s.Append(Signature(rule, KernelForm.Dense));
             NativeText.AppendFunctionName(s, rule, KernelForm.Dense, cuda: false);
             s.Append("  DSLSFT_CHECK_NONNEG(fn, n);\n");

@@ -32,7 +32,7 @@ namespace DslSft.Generators.Kernels
             s.Append("namespace {\n\n");
 
             s.Append("// ---- layer 1: one element (the rule's body) ----\n");
-            s.Append("__device__ __forceinline__ void ").Append(k).Append("_element(").Append(KernelAbi.ElementParameters(rule.Parameters)).Append(") {\n");
+            s.Append("__device__ __forceinline__ void ").Append(k).Append("_element(").Append(KernelAbi.ElementParameters(rule.Parameters, "__device__ __forceinline__ void " + k + "_element(")).Append(") {\n");
             CFamilyBodyPrinter.Instance.PrintStatements(s, rule.Body, "  ", "  ");
             s.Append("}\n\n");
 

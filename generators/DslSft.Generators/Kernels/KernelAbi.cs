@@ -88,8 +88,8 @@ namespace DslSft.Generators.Kernels
         }
 
         /// <summary>Parameters of the element function: ref elements by reference, the rest by value.</summary>
-        public static string ElementParameters(EquatableArray<KernelParameter> parameters) =>
-            string.Join(", ", parameters.Select(p => CFamilyBodyPrinter.CTypeName(p.Type) + (p.Writable ? "& " : " ") + p.Name));
+        public static string ElementParameters(EquatableArray<KernelParameter> parameters, string head) =>
+            Join(parameters.Select(p => CFamilyBodyPrinter.CTypeName(p.Type) + (p.Writable ? "& " : " ") + p.Name).ToList(), new string(' ', head.Length));
 
         /// <summary>Arguments of the element call; <paramref name="indexed"/>/<paramref name="compact"/> turn a name into its element.</summary>
         public static string ElementArguments(EquatableArray<KernelParameter> parameters, System.Func<string, string> indexed, System.Func<string, string> compact) =>
@@ -100,10 +100,22 @@ namespace DslSft.Generators.Kernels
 
         public static string Join(List<string> parameters, string continuationIndent)
         {
-            // One line when short, otherwise one line per group as a careful person would wrap it.
-            var single = string.Join(", ", parameters);
-            if (single.Length <= 90) return single;
-            return string.Join(",\n" + continuationIndent, parameters);
+            // Filled lines of at most ~110 columns, continued under the opening parenthesis.
+            const int width = 110;
+            var lines = new List<string>();
+            var line = new System.Text.StringBuilder();
+            foreach (var parameter in parameters)
+            {
+                if (line.Length > 0 && continuationIndent.Length + line.Length + 2 + parameter.Length > width)
+                {
+                    lines.Add(line.Append(',').ToString());
+                    line.Clear();
+                }
+                else if (line.Length > 0) line.Append(", ");
+                line.Append(parameter);
+            }
+            lines.Add(line.ToString());
+            return string.Join("\n" + continuationIndent, lines);
         }
     }
 }

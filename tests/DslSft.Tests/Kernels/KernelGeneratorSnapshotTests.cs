@@ -68,6 +68,8 @@ public class KernelGeneratorSnapshotTests
         Assert.NotEmpty(result.GeneratedSources);
         foreach (var source in result.GeneratedSources)
         {
+            // the shared files (header, math, support) only vary in the header's list: pin them once
+            if (source.HintName.Contains("KernelNativeSupport") && rule != "LanguageTour") continue;
             var hint = source.HintName.Replace(".g.cs", "");
             Snapshot.Verify(source.SourceText.ToString(), "cs.txt", name: rule + "_" + ShortName(hint));
             foreach (var (path, text) in KernelGeneratorHarness.NativeConstants(source.SyntaxTree))

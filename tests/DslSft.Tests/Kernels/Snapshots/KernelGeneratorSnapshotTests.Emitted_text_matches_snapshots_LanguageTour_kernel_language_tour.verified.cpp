@@ -10,7 +10,8 @@
 namespace {
 
 // One element: the rule's body.
-inline void language_tour_element(float& x, float y, float& state, float alpha, double beta, int32_t steps, int64_t seed, bool enabled) {
+inline void language_tour_element(float& x, float y, float& state, float alpha, double beta, int32_t steps,
+                                  int64_t seed, bool enabled) {
   // a double local and an implicit float -> double conversion
   double wide = (double)x * beta;
   int32_t clipped = dslsft_clamp(steps, 0, 10);
@@ -38,16 +39,11 @@ inline void language_tour_element(float& x, float y, float& state, float alpha, 
 
 extern "C" {
 
-// Dense: element i of every tensor, i in [0, n). No loop-carried dependence, so the loop vectorises.
-DSLSFT_API dslsft_status dslsft_language_tour_dense(int64_t n,
-                                                    float* __restrict x,
-                                                    const float* __restrict y,
-                                                    float* __restrict state,
-                                                    float alpha,
-                                                    double beta,
-                                                    int32_t steps,
-                                                    int64_t seed,
-                                                    int32_t enabled) {
+// Dense: element i of every tensor, i in [0, n). No loop-carried dependence, so the loop vectorises
+// (a rule calling sqrtf, expf, ... needs -fno-math-errno for that: errno would be a side effect).
+DSLSFT_API dslsft_status dslsft_language_tour_dense(int64_t n, float* __restrict x, const float* __restrict y,
+                                                    float* __restrict state, float alpha, double beta,
+                                                    int32_t steps, int64_t seed, int32_t enabled) {
   static const char* const fn = "dslsft_language_tour_dense";
   DSLSFT_CHECK_NONNEG(fn, n);
   if (n == 0) return DSLSFT_OK;
@@ -63,18 +59,11 @@ DSLSFT_API dslsft_status dslsft_language_tour_dense(int64_t n,
 
 // Sparse: indexed tensors have n elements and are reached through indices[k] (sorted flat offsets);
 // compact arrays have count elements and are reached at k.
-DSLSFT_API dslsft_status dslsft_language_tour_sparse(int64_t n,
-                                                     const int64_t* __restrict indices,
-                                                     int64_t count,
-                                                     float* __restrict x,
-                                                     const float* __restrict y,
-                                                     float* __restrict state,
-                                                     float alpha,
-                                                     double beta,
-                                                     int32_t steps,
-                                                     int64_t seed,
-                                                     int32_t enabled,
-                                                     int32_t check_indices) {
+DSLSFT_API dslsft_status dslsft_language_tour_sparse(int64_t n, const int64_t* __restrict indices,
+                                                     int64_t count, float* __restrict x,
+                                                     const float* __restrict y, float* __restrict state,
+                                                     float alpha, double beta, int32_t steps, int64_t seed,
+                                                     int32_t enabled, int32_t check_indices) {
   static const char* const fn = "dslsft_language_tour_sparse";
   DSLSFT_CHECK_NONNEG(fn, n);
   DSLSFT_CHECK_NONNEG(fn, count);
@@ -99,20 +88,12 @@ DSLSFT_API dslsft_status dslsft_language_tour_sparse(int64_t n,
 // the slice [offset_t, offset_t + counts[t]) of each concatenated compact buffer (offset_t = sum of the
 // earlier counts, total_count in all). One parallel region covers every tensor: each tensor's loop is
 // split across the threads without a barrier in between, so ~200 tensors cost one fork/join.
-DSLSFT_API dslsft_status dslsft_language_tour_multi(int64_t num_tensors,
-                                                    const int64_t* sizes,
-                                                    const int64_t* const* indices,
-                                                    const int64_t* counts,
-                                                    int64_t total_count,
-                                                    float* const* x,
-                                                    const float* const* y,
-                                                    float* __restrict state,
-                                                    float alpha,
-                                                    double beta,
-                                                    int32_t steps,
-                                                    int64_t seed,
-                                                    int32_t enabled,
-                                                    int32_t check_indices) {
+DSLSFT_API dslsft_status dslsft_language_tour_multi(int64_t num_tensors, const int64_t* sizes,
+                                                    const int64_t* const* indices, const int64_t* counts,
+                                                    int64_t total_count, float* const* x,
+                                                    const float* const* y, float* __restrict state,
+                                                    float alpha, double beta, int32_t steps, int64_t seed,
+                                                    int32_t enabled, int32_t check_indices) {
   static const char* const fn = "dslsft_language_tour_multi";
   DSLSFT_CHECK_NONNEG(fn, num_tensors);
   DSLSFT_CHECK_NONNEG(fn, total_count);

@@ -12,7 +12,8 @@
 namespace {
 
 // ---- layer 1: one element (the rule's body) ----
-__device__ __forceinline__ void language_tour_element(float& x, float y, float& state, float alpha, double beta, int32_t steps, int64_t seed, bool enabled) {
+__device__ __forceinline__ void language_tour_element(float& x, float y, float& state, float alpha,
+                                                      double beta, int32_t steps, int64_t seed, bool enabled) {
   // a double local and an implicit float -> double conversion
   double wide = (double)x * beta;
   int32_t clipped = dslsft_clamp(steps, 0, 10);
@@ -38,32 +39,17 @@ __device__ __forceinline__ void language_tour_element(float& x, float y, float& 
 
 // ---- layer 2: threads -> elements ----
 // Dense: thread i updates element i of every tensor.
-__global__ void language_tour_dense_kernel(int64_t n,
-    float* __restrict__ x,
-    const float* __restrict__ y,
-    float* __restrict__ state,
-    float alpha,
-    double beta,
-    int32_t steps,
-    int64_t seed,
-    int32_t enabled) {
+__global__ void language_tour_dense_kernel(int64_t n, float* __restrict__ x, const float* __restrict__ y, float* __restrict__ state, float alpha,
+    double beta, int32_t steps, int64_t seed, int32_t enabled) {
   for (int64_t i = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; i < n; i += (int64_t)gridDim.x * blockDim.x) {
     language_tour_element(x[i], y[i], state[i], alpha, beta, steps, seed, enabled != 0);
   }
 }
 
 // Sparse: thread k updates element indices[k] of the indexed tensors and element k of the compact ones.
-__global__ void language_tour_sparse_kernel(int64_t n,
-    const int64_t* __restrict__ indices,
-    int64_t count,
-    float* __restrict__ x,
-    const float* __restrict__ y,
-    float* __restrict__ state,
-    float alpha,
-    double beta,
-    int32_t steps,
-    int64_t seed,
-    int32_t enabled) {
+__global__ void language_tour_sparse_kernel(int64_t n, const int64_t* __restrict__ indices, int64_t count, float* __restrict__ x,
+    const float* __restrict__ y, float* __restrict__ state, float alpha, double beta, int32_t steps,
+    int64_t seed, int32_t enabled) {
   for (int64_t k = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; k < count; k += (int64_t)gridDim.x * blockDim.x) {
     const int64_t i = indices[k];
     if (i < 0 || i >= n) continue;  // never write outside the tensor, even with unchecked indices
@@ -82,13 +68,8 @@ struct language_tour_tensor {
 };
 
 // Multi-tensor: blockIdx.y picks the tensor, the x dimension grid-strides over its selected elements.
-__global__ void language_tour_multi_kernel(const language_tour_tensor* __restrict__ tensors,
-    float* __restrict__ state,
-    float alpha,
-    double beta,
-    int32_t steps,
-    int64_t seed,
-    int32_t enabled) {
+__global__ void language_tour_multi_kernel(const language_tour_tensor* __restrict__ tensors, float* __restrict__ state, float alpha, double beta,
+    int32_t steps, int64_t seed, int32_t enabled) {
   const language_tour_tensor tensor = tensors[blockIdx.y];
   for (int64_t k = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; k < tensor.count; k += (int64_t)gridDim.x * blockDim.x) {
     const int64_t i = tensor.indices[k];
@@ -104,16 +85,9 @@ __global__ void language_tour_multi_kernel(const language_tour_tensor* __restric
 extern "C" {
 
 // Dense form on the GPU; all pointers are device pointers, stream is a cudaStream_t (null: default stream).
-DSLSFT_API dslsft_status dslsft_cuda_language_tour_dense(int64_t n,
-                                                         float* x,
-                                                         const float* y,
-                                                         float* state,
-                                                         float alpha,
-                                                         double beta,
-                                                         int32_t steps,
-                                                         int64_t seed,
-                                                         int32_t enabled,
-                                                         void* stream) {
+DSLSFT_API dslsft_status dslsft_cuda_language_tour_dense(int64_t n, float* x, const float* y, float* state,
+                                                         float alpha, double beta, int32_t steps, int64_t seed,
+                                                         int32_t enabled, void* stream) {
   static const char* const fn = "dslsft_cuda_language_tour_dense";
   DSLSFT_CHECK_NONNEG(fn, n);
   if (n == 0) return DSLSFT_OK;
@@ -129,19 +103,10 @@ DSLSFT_API dslsft_status dslsft_cuda_language_tour_dense(int64_t n,
 // Sparse form on the GPU. With check_indices the indices are validated by a separate pass first (one
 // synchronisation), so a bad list fails before anything is written; the kernel itself always skips
 // out-of-range indices.
-DSLSFT_API dslsft_status dslsft_cuda_language_tour_sparse(int64_t n,
-                                                          const int64_t* indices,
-                                                          int64_t count,
-                                                          float* x,
-                                                          const float* y,
-                                                          float* state,
-                                                          float alpha,
-                                                          double beta,
-                                                          int32_t steps,
-                                                          int64_t seed,
-                                                          int32_t enabled,
-                                                          int32_t check_indices,
-                                                          void* stream) {
+DSLSFT_API dslsft_status dslsft_cuda_language_tour_sparse(int64_t n, const int64_t* indices, int64_t count,
+                                                          float* x, const float* y, float* state, float alpha,
+                                                          double beta, int32_t steps, int64_t seed,
+                                                          int32_t enabled, int32_t check_indices, void* stream) {
   static const char* const fn = "dslsft_cuda_language_tour_sparse";
   DSLSFT_CHECK_NONNEG(fn, n);
   DSLSFT_CHECK_NONNEG(fn, count);
@@ -164,21 +129,12 @@ DSLSFT_API dslsft_status dslsft_cuda_language_tour_sparse(int64_t n,
 // Multi-tensor form on the GPU: sizes and counts are host arrays; indices and the indexed tensors are host
 // arrays of device pointers; compact buffers are device pointers. The table is copied to the device on the
 // stream (stream-ordered allocation), one launch covers every tensor.
-DSLSFT_API dslsft_status dslsft_cuda_language_tour_multi(int64_t num_tensors,
-                                                         const int64_t* sizes,
-                                                         const int64_t* const* indices,
-                                                         const int64_t* counts,
-                                                         int64_t total_count,
-                                                         float* const* x,
-                                                         const float* const* y,
-                                                         float* state,
-                                                         float alpha,
-                                                         double beta,
-                                                         int32_t steps,
-                                                         int64_t seed,
-                                                         int32_t enabled,
-                                                         int32_t check_indices,
-                                                         void* stream) {
+DSLSFT_API dslsft_status dslsft_cuda_language_tour_multi(int64_t num_tensors, const int64_t* sizes,
+                                                         const int64_t* const* indices, const int64_t* counts,
+                                                         int64_t total_count, float* const* x,
+                                                         const float* const* y, float* state, float alpha,
+                                                         double beta, int32_t steps, int64_t seed,
+                                                         int32_t enabled, int32_t check_indices, void* stream) {
   static const char* const fn = "dslsft_cuda_language_tour_multi";
   const cudaStream_t cuda_stream = static_cast<cudaStream_t>(stream);
   DSLSFT_CHECK_NONNEG(fn, num_tensors);

@@ -18,9 +18,7 @@ __device__ __forceinline__ void sft_diff_element(float param, float pretrained, 
 
 // ---- layer 2: threads -> elements ----
 // Dense: thread i updates element i of every tensor.
-__global__ void sft_diff_dense_kernel(int64_t n,
-    const float* __restrict__ param,
-    const float* __restrict__ pretrained,
+__global__ void sft_diff_dense_kernel(int64_t n, const float* __restrict__ param, const float* __restrict__ pretrained,
     float* __restrict__ delta) {
   for (int64_t i = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; i < n; i += (int64_t)gridDim.x * blockDim.x) {
     sft_diff_element(param[i], pretrained[i], delta[i]);
@@ -28,12 +26,8 @@ __global__ void sft_diff_dense_kernel(int64_t n,
 }
 
 // Sparse: thread k updates element indices[k] of the indexed tensors and element k of the compact ones.
-__global__ void sft_diff_sparse_kernel(int64_t n,
-    const int64_t* __restrict__ indices,
-    int64_t count,
-    const float* __restrict__ param,
-    const float* __restrict__ pretrained,
-    float* __restrict__ delta) {
+__global__ void sft_diff_sparse_kernel(int64_t n, const int64_t* __restrict__ indices, int64_t count, const float* __restrict__ param,
+    const float* __restrict__ pretrained, float* __restrict__ delta) {
   for (int64_t k = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; k < count; k += (int64_t)gridDim.x * blockDim.x) {
     const int64_t i = indices[k];
     if (i < 0 || i >= n) continue;  // never write outside the tensor, even with unchecked indices
@@ -68,7 +62,8 @@ __global__ void sft_diff_multi_kernel(const sft_diff_tensor* __restrict__ tensor
 extern "C" {
 
 // Dense form on the GPU; all pointers are device pointers, stream is a cudaStream_t (null: default stream).
-DSLSFT_API dslsft_status dslsft_cuda_sft_diff_dense(int64_t n, const float* param, const float* pretrained, float* delta, void* stream) {
+DSLSFT_API dslsft_status dslsft_cuda_sft_diff_dense(int64_t n, const float* param, const float* pretrained,
+                                                    float* delta, void* stream) {
   static const char* const fn = "dslsft_cuda_sft_diff_dense";
   DSLSFT_CHECK_NONNEG(fn, n);
   if (n == 0) return DSLSFT_OK;
@@ -84,14 +79,9 @@ DSLSFT_API dslsft_status dslsft_cuda_sft_diff_dense(int64_t n, const float* para
 // Sparse form on the GPU. With check_indices the indices are validated by a separate pass first (one
 // synchronisation), so a bad list fails before anything is written; the kernel itself always skips
 // out-of-range indices.
-DSLSFT_API dslsft_status dslsft_cuda_sft_diff_sparse(int64_t n,
-                                                     const int64_t* indices,
-                                                     int64_t count,
-                                                     const float* param,
-                                                     const float* pretrained,
-                                                     float* delta,
-                                                     int32_t check_indices,
-                                                     void* stream) {
+DSLSFT_API dslsft_status dslsft_cuda_sft_diff_sparse(int64_t n, const int64_t* indices, int64_t count,
+                                                     const float* param, const float* pretrained, float* delta,
+                                                     int32_t check_indices, void* stream) {
   static const char* const fn = "dslsft_cuda_sft_diff_sparse";
   DSLSFT_CHECK_NONNEG(fn, n);
   DSLSFT_CHECK_NONNEG(fn, count);
@@ -114,16 +104,11 @@ DSLSFT_API dslsft_status dslsft_cuda_sft_diff_sparse(int64_t n,
 // Multi-tensor form on the GPU: sizes and counts are host arrays; indices and the indexed tensors are host
 // arrays of device pointers; compact buffers are device pointers. The table is copied to the device on the
 // stream (stream-ordered allocation), one launch covers every tensor.
-DSLSFT_API dslsft_status dslsft_cuda_sft_diff_multi(int64_t num_tensors,
-                                                    const int64_t* sizes,
-                                                    const int64_t* const* indices,
-                                                    const int64_t* counts,
-                                                    int64_t total_count,
-                                                    const float* const* param,
-                                                    const float* const* pretrained,
-                                                    float* delta,
-                                                    int32_t check_indices,
-                                                    void* stream) {
+DSLSFT_API dslsft_status dslsft_cuda_sft_diff_multi(int64_t num_tensors, const int64_t* sizes,
+                                                    const int64_t* const* indices, const int64_t* counts,
+                                                    int64_t total_count, const float* const* param,
+                                                    const float* const* pretrained, float* delta,
+                                                    int32_t check_indices, void* stream) {
   static const char* const fn = "dslsft_cuda_sft_diff_multi";
   const cudaStream_t cuda_stream = static_cast<cudaStream_t>(stream);
   DSLSFT_CHECK_NONNEG(fn, num_tensors);
