@@ -79,6 +79,17 @@ namespace DslSft.Generators.Kernels
             else output.Append(" {\n");
         }
 
+        // Parentheses C# does not need but GCC's -Wparentheses asks for (a && b || c; a == b & c): they
+        // restate the existing precedence, so every target still computes the same thing.
+        private string PrintOperand(Binary parent, Expression operand)
+        {
+            var text = Print(operand);
+            if (!(operand is Binary child) || child.Operator == parent.Operator) return text;
+            bool clarify = (parent.Operator == "||" && child.Operator == "&&")
+                           || ((parent.Operator == "&" || parent.Operator == "|" || parent.Operator == "^") );
+            return clarify ? "(" + text + ")" : text;
+        }
+
         public string Print(Expression expression)
         {
             switch (expression)
@@ -95,8 +106,8 @@ namespace DslSft.Generators.Kernels
                 }
                 case Binary binary:
                 {
-                    var left = Print(binary.Left);
-                    var right = Print(binary.Right);
+                    var left = PrintOperand(binary, binary.Left);
+                    var right = PrintOperand(binary, binary.Right);
                     if (binary.Operator == "%") return Modulo(binary, left, right);
                     return left + " " + binary.Operator + " " + right;
                 }

@@ -17,7 +17,7 @@ inline void language_tour_element(float& x, float y, float& state, float alpha, 
   int32_t clipped = dslsft_clamp(steps, 0, 10);
   int64_t mixed = seed % 7L + (int64_t)clipped;
   const float half = 0.5f;
-  bool big = fabsf(y) > 0.5f && enabled || !(mixed == 3L);
+  bool big = (fabsf(y) > 0.5f && enabled) || !(mixed == 3L);
   if (!enabled) {
     return;
   }
