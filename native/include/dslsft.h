@@ -54,5 +54,6 @@ DSLSFT_API dslsft_status dslsft_iota_f32(float* data, int64_t n, float start, fl
 #endif
 
 #include "dslsft_sparse.h"
+#include "dslsft_kernels.h"
 
 #endif /* DSLSFT_H */

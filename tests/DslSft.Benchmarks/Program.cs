@@ -8,6 +8,7 @@ if (args.Contains("--sparse")) return SparseBenchmark.Run(args);
 if (args.Contains("--data")) return DataBenchmarks.Run(quick);
 if (args.Contains("--sftfiles")) return SftFilesBenchmark.Run(args);
 if (args.Contains("--models")) return ModelBenchmark.Run(args);
+if (args.Contains("--kernels")) return KernelBenchmark.Run(args.Where(a => a != "--kernels").ToArray());
 
-Console.Error.WriteLine("usage: DslSft.Benchmarks (--sparse | --data | --sftfiles | --models) [--quick]");
+Console.Error.WriteLine("usage: DslSft.Benchmarks (--sparse | --data | --sftfiles | --models | --kernels) [--quick]");
 return 2;
