@@ -85,6 +85,23 @@ DSLSFT_API dslsft_status dslsft_cuda_gather_multi(int64_t num_tensors, const int
                                                   int64_t total_count, const float* const* source,
                                                   float* gathered, int32_t check_indices, void* stream);
 
+/* ---- scale ---- */
+/* x = factor * x for one element. */
+DSLSFT_API dslsft_status dslsft_scale_dense(int64_t n, float* x, float factor);
+DSLSFT_API dslsft_status dslsft_scale_sparse(int64_t n, const int64_t* indices, int64_t count, float* x,
+                                             float factor, int32_t check_indices);
+DSLSFT_API dslsft_status dslsft_scale_multi(int64_t num_tensors, const int64_t* sizes,
+                                            const int64_t* const* indices, const int64_t* counts,
+                                            int64_t total_count, float* const* x, float factor,
+                                            int32_t check_indices);
+DSLSFT_API dslsft_status dslsft_cuda_scale_dense(int64_t n, float* x, float factor, void* stream);
+DSLSFT_API dslsft_status dslsft_cuda_scale_sparse(int64_t n, const int64_t* indices, int64_t count, float* x,
+                                                  float factor, int32_t check_indices, void* stream);
+DSLSFT_API dslsft_status dslsft_cuda_scale_multi(int64_t num_tensors, const int64_t* sizes,
+                                                 const int64_t* const* indices, const int64_t* counts,
+                                                 int64_t total_count, float* const* x, float factor,
+                                                 int32_t check_indices, void* stream);
+
 /* ---- sft_apply ---- */
 /* Applies one SFT difference: param[idx] += delta. */
 DSLSFT_API dslsft_status dslsft_sft_apply_dense(int64_t n, float* param, const float* delta);
