@@ -151,16 +151,16 @@ public sealed class TorchSparseKernels : ISparseKernels
         p.addcdiv_(expAvg, denom, value: -s.LearningRate / s.BiasCorrection1);
     }
 
-    /// <summary>GradScale · (grad + l1·sign(θ − θ0)) as a new tensor (or the gradient itself when nothing changes it).</summary>
+    /// <summary>
+    /// GradScale · (grad + l1·sign(θ − θ0)), built in one temporary with in-place ops (or the gradient itself when
+    /// nothing changes it): on a BERT-sized tensor each extra temporary is a fresh multi-megabyte allocation.
+    /// </summary>
     private static Tensor EffectiveGradient(Tensor grad, Tensor param, Tensor? original, float l1, float gradScale)
     {
-        var g = grad;
-        if (l1 != 0)
-        {
-            if (original is null) throw new ArgumentException("an L1 coefficient needs the original values θ0");
-            g = grad + torch.sign(param.detach() - original).mul_(l1);
-        }
-        return gradScale == 1f ? g : g * gradScale;
+        if (l1 == 0) return gradScale == 1f ? grad : grad * gradScale;
+        if (original is null) throw new ArgumentException("an L1 coefficient needs the original values θ0");
+        var g = torch.sub(param.detach(), original).sign_().mul_(l1).add_(grad);
+        return gradScale == 1f ? g : g.mul_(gradScale);
     }
 
     /// <summary>Concatenates the entries at each tensor's indices into one K-length buffer.</summary>
