@@ -63,7 +63,7 @@ public sealed class LtSftTrainer<TBatch>
         _loss = loss;
         _data = data;
         _options = options;
-        _kernels = kernels ?? TorchSparseKernels.Instance;
+        _kernels = kernels ?? NativeSparseKernels.Default;
         // composable-sft divides the L1 term by the model's parameter count (frozen ones included, shared ones once).
         _totalParameterCount = _parameters.Where(p => p.Role != ParameterRole.Tied).Sum(p => p.Tensor.numel());
         MaskableCount = _maskable.Sum(p => p.Tensor.numel());
