@@ -98,7 +98,6 @@ DSLSFT_API dslsft_status dslsft_scale_multi(int64_t num_tensors, const int64_t* 
 #pragma omp for schedule(static) nowait
       for (int64_t k = 0; k < count; ++k) {
         const int64_t i = tensor_indices[k];
-        const int64_t c = offset + k;
         scale_element(tensor_x[i], factor);
       }
       offset += count;

@@ -48,7 +48,6 @@ __global__ void scale_multi_kernel(const scale_tensor* __restrict__ tensors, flo
   for (int64_t k = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; k < tensor.count; k += (int64_t)gridDim.x * blockDim.x) {
     const int64_t i = tensor.indices[k];
     if (i < 0 || i >= tensor.size) continue;  // never write outside the tensor, even with unchecked indices
-    const int64_t c = tensor.offset + k;
     scale_element(tensor.x[i], factor);
   }
 }

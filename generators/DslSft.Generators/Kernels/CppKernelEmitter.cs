@@ -106,7 +106,9 @@ namespace DslSft.Generators.Kernels
             s.Append("#pragma omp for schedule(static) nowait\n");
             s.Append("      for (int64_t k = 0; k < count; ++k) {\n");
             s.Append("        const int64_t i = tensor_indices[k];\n");
-            s.Append("        const int64_t c = offset + k;\n");
+            // the compact-state position exists only for rules that have compact elements (else: unused variable)
+            if (rule.Parameters.Any(p => p.Role == ElementRole.Compact))
+                s.Append("        const int64_t c = offset + k;\n");
             s.Append("        ").Append(rule.KernelName).Append("_element(")
                 .Append(KernelAbi.ElementArguments(rule.Parameters, p => "tensor_" + p + "[i]", p => p + "[c]")).Append(");\n");
             s.Append("      }\n");

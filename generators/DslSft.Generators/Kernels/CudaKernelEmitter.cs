@@ -103,7 +103,9 @@ namespace DslSft.Generators.Kernels
             s.Append("  ").Append(GridStride("k", "tensor.count")).Append(" {\n");
             s.Append("    const int64_t i = tensor.indices[k];\n");
             s.Append("    if (i < 0 || i >= tensor.size) continue;  // never write outside the tensor, even with unchecked indices\n");
-            s.Append("    const int64_t c = tensor.offset + k;\n");
+            // the compact-state position exists only for rules that have compact elements (else: unused variable)
+            if (rule.Parameters.Any(p => p.Role == ElementRole.Compact))
+                s.Append("    const int64_t c = tensor.offset + k;\n");
             s.Append("    ").Append(k).Append("_element(")
                 .Append(KernelAbi.ElementArguments(rule.Parameters, p => "tensor." + p + "[i]", p => p + "[c]")).Append(");\n");
             s.Append("  }\n}\n\n");
