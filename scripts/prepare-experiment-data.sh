@@ -55,7 +55,7 @@ clean_lines() {
 conllu_text() { sed -n 's/^# text = //p' "$1"; }
 
 # HTML to plain sentences, one per line (perl is in every Debian base system; HTML::Entities is not).
-# Drops <head>, <script>, <style>; turns block tags into line breaks; strips the remaining tags;
+# Drops <head>, <script>, <style>, <footer> (LibreOffice puts debug info there), <nav>; turns block tags into line breaks; strips the remaining tags;
 # decodes entities (numeric ones and the named ones that occur in these documents); splits
 # paragraphs into sentences at ". ", "! ", "? " followed by an upper-case letter or digit.
 read -r -d '' HTML_TO_SENTENCES <<'PERL' || true
@@ -70,7 +70,7 @@ for my $file (@ARGV) {
   open(my $fh, '<:encoding(UTF-8)', $file) or die "$file: $!";
   local $/; my $html = <$fh>; close $fh;
   $html =~ s/<!--.*?-->//gs;
-  $html =~ s/<(head|script|style)\b.*?<\/\1\s*>//gis;
+  $html =~ s/<(head|script|style|footer|nav)\b.*?<\/\1\s*>//gis;
   $html =~ s/<\/?(p|h[1-6]|li|td|th|tr|div|br|table|ul|ol|dt|dd|title|header|section)\b[^>]*>/\n/gi;
   $html =~ s/<[^>]*>//gs;
   $html =~ s/&#[xX]([0-9a-fA-F]+);/chr(hex $1)/ge;
@@ -117,7 +117,7 @@ if needs "$out/de.txt"; then
     SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
     # Other apt users on the machine hold the lock for minutes at a time: wait for it.
     $SUDO apt-get -o DPkg::Lock::Timeout=1200 update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get -o DPkg::Lock::Timeout=1200 install -y -qq --no-install-recommends libreoffice-help-de
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get -o DPkg::Lock::Timeout=1200 install -y -qq --no-install-recommends libreoffice-help-de > "$out/apt.log" || { cat "$out/apt.log" >&2; exit 1; }
   fi
   # Sorted file list, so the output (order included) is the same on every machine.
   find "$help_dir" -name '*.html' -print0 | sort -z |
