@@ -22,6 +22,8 @@ public static class CliApp
     {
         yield return SelfCheckCommand.Create();
         yield return DataCommand.Create();
+        yield return DemoCommand.Create();
+        yield return ExperimentCommand.Create();
     }
 
     public static RootCommand BuildRoot()

@@ -151,3 +151,13 @@ internal static class XlingPosCommand
         return command;
     }
 }
+
+/// <summary>Resolves a base model given as a directory or a built-in name.</summary>
+internal static class BaseModels
+{
+    public static string Resolve(string nameOrDirectory)
+    {
+        if (Directory.Exists(nameOrDirectory)) return Path.GetFullPath(nameOrDirectory);
+        throw new InvalidInputException($"base model '{nameOrDirectory}' is neither a directory nor a built-in model");
+    }
+}
