@@ -31,6 +31,7 @@ public sealed class CrossLingualTransfer
     private readonly List<TransferRun> _runs = new();
     private ITextTokenizer _tokenizer = null!;
     private long _maskableCount;
+    private string _baseKey = "";
 
     public CrossLingualTransfer(TransferSetup setup, TransferOptions options, Action<string>? log = null)
     {
@@ -44,6 +45,9 @@ public sealed class CrossLingualTransfer
         _setup.Validate();
         var clock = Stopwatch.StartNew();
         _tokenizer = TokenizerLoader.FromDirectory(_setup.BaseModelDirectory);
+        // Cached SFTs belong to one base model: its weights' hash is part of every cache key.
+        using (var weights = File.OpenRead(HfModel.WeightsFile(_setup.BaseModelDirectory)))
+            _baseKey = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(weights))[..12];
 
         var train = TransferCorpus.PosExamples(_tokenizer, _setup.TaskTrainFile, _options.MaxLength, _options.MaxTrainSentences, out int dropped);
         _log($"task data: {train.Count} sentences from {_setup.TaskTrainFile}" + (dropped > 0 ? $" ({dropped} longer than {_options.MaxLength} tokens dropped)" : ""));
@@ -110,7 +114,7 @@ public sealed class CrossLingualTransfer
 
     private SparseFineTuning LanguageSft(TransferMethod method, TransferLanguage language)
     {
-        var name = $"language-{language.Code}-{_options.LanguageKey(method)}";
+        var name = $"language-{language.Code}-{_options.LanguageKey(method)}-base{_baseKey}";
         return Cached(name, () =>
         {
             var sequences = TransferCorpus.MlmSequences(_tokenizer, language.TextFile, _options.MaxLength, _options.MaxTextLines);
@@ -128,7 +132,10 @@ public sealed class CrossLingualTransfer
 
     private SparseFineTuning TaskSft(TransferMethod method, SparseFineTuning? languageSft)
     {
-        var name = languageSft is null ? $"task-plain-{_options.TaskKey(method)}" : $"task-{_setup.Source.Code}-{_options.TaskKey(method)}";
+        // A task SFT depends on the language SFT it was trained under: its key names that one's settings too.
+        var name = languageSft is null
+            ? $"task-plain-{_options.TaskKey(method)}-base{_baseKey}"
+            : $"task-{_setup.Source.Code}-{_options.TaskKey(method)}-lang{ShortHash(_options.LanguageKey(method))}-base{_baseKey}";
         return Cached(name, () =>
         {
             var train = TransferCorpus.PosExamples(_tokenizer, _setup.TaskTrainFile, _options.MaxLength, _options.MaxTrainSentences, out _);
@@ -199,6 +206,9 @@ public sealed class CrossLingualTransfer
             _ => throw new ArgumentOutOfRangeException(nameof(method), method, null),
         };
     }
+
+    private static string ShortHash(string text) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)))[..12];
 
     private SparseFineTuning Cached(string name, Func<SparseFineTuning> train)
     {

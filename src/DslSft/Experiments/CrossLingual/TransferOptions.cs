@@ -45,10 +45,13 @@ public sealed record TransferOptions
 
     /// <summary>A short stable description of everything that shapes a language SFT (its cache key).</summary>
     internal string LanguageKey(TransferMethod method) =>
-        $"{method.Key()}-k{F(method == TransferMethod.Dense ? 1 : LanguageDensity)}-{Phases(method, LanguageFullPhase, LanguageSparsePhase)}-lr{F(LanguageLearningRate)}-b{BatchSize}-n{MaxTextLines?.ToString(CultureInfo.InvariantCulture) ?? "all"}-s{Seed}";
+        $"{method.Key()}-k{F(method == TransferMethod.Dense ? 1 : LanguageDensity)}-{Phases(method, LanguageFullPhase, LanguageSparsePhase)}-lr{F(LanguageLearningRate)}{Common}-n{MaxTextLines?.ToString(CultureInfo.InvariantCulture) ?? "all"}";
 
     internal string TaskKey(TransferMethod method) =>
-        $"{method.Key()}-k{F(method == TransferMethod.Dense ? 1 : TaskDensity)}-{Phases(method, TaskFullPhase, TaskSparsePhase)}-lr{F(TaskLearningRate)}-b{BatchSize}-n{MaxTrainSentences?.ToString(CultureInfo.InvariantCulture) ?? "all"}-s{Seed}";
+        $"{method.Key()}-k{F(method == TransferMethod.Dense ? 1 : TaskDensity)}-{Phases(method, TaskFullPhase, TaskSparsePhase)}-lr{F(TaskLearningRate)}{Common}-n{MaxTrainSentences?.ToString(CultureInfo.InvariantCulture) ?? "all"}";
+
+    /// <summary>Settings shared by language and task runs: batch size, sequence length, L1, LayerNorm freezing, seed.</summary>
+    private string Common => $"-b{BatchSize}-len{MaxLength}-l1{F(L1)}{(FreezeLayerNorm ? "-fln" : "")}-s{Seed}";
 
     private static string Phases(TransferMethod method, PhaseLength full, PhaseLength sparse) => method switch
     {
