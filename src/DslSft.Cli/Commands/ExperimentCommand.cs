@@ -102,11 +102,13 @@ internal static class XlingPosCommand
         var ud = new Option<string>("--ud") { Description = "Folder with the UD treebanks.", DefaultValueFactory = _ => "../shared/data/ud" };
         var steps = new Option<int>("--steps") { Description = "Updates per phase (full and sparse, language and task).", DefaultValueFactory = _ => 150 };
         var noSweeps = new Option<bool>("--no-sweeps") { Description = "Run the main comparison only." };
+        var testSentences = new Option<int>("--test-sentences") { Description = "Evaluate on the first N sentences of each dev set.", DefaultValueFactory = _ => 500 };
+        var batch = new Option<int>("--batch-size") { Description = "Sentences per update.", DefaultValueFactory = _ => 16 };
         var command = CliCommand.Create("xling-pos",
             "Zero-shot cross-lingual UPOS tagging English → Maltese, German with all-MiniLM-L6-v2 (English-only): full fine-tuning, " +
             "LT-SFT task only / + target-language SFT, dense composition, random masks; plus K and phase-length sweeps on Maltese.",
             "scripts/prepare-experiment-data.sh && dslsft experiment xling-pos --output results/xling-pos");
-        foreach (var option in new Option[] { model, output, data, ud, steps, noSweeps }) command.Options.Add(option);
+        foreach (var option in new Option[] { model, output, data, ud, steps, noSweeps, testSentences, batch }) command.Options.Add(option);
         command.SetHandler((parse, context) =>
         {
             var directory = Path.GetFullPath(parse.GetValue(output)!);
@@ -120,7 +122,11 @@ internal static class XlingPosCommand
                 TextDirectory = parse.GetValue(data)!,
                 UdDirectory = parse.GetValue(ud)!,
                 OutputDirectory = directory,
-                Main = defaults.Main with { LanguageFullPhase = phase, LanguageSparsePhase = phase, TaskFullPhase = phase, TaskSparsePhase = phase },
+                Main = defaults.Main with
+                {
+                    LanguageFullPhase = phase, LanguageSparsePhase = phase, TaskFullPhase = phase, TaskSparsePhase = phase,
+                    MaxTestSentences = parse.GetValue(testSentences), BatchSize = parse.GetValue(batch),
+                },
                 KFactors = parse.GetValue(noSweeps) ? [] : defaults.KFactors,
                 PhaseFactors = parse.GetValue(noSweeps) ? [] : defaults.PhaseFactors,
             };
@@ -152,12 +158,8 @@ internal static class XlingPosCommand
     }
 }
 
-/// <summary>Resolves a base model given as a directory or a built-in name.</summary>
+/// <summary>Resolves a base model given as a directory or a built-in name (the model registry converts built-ins on first use).</summary>
 internal static class BaseModels
 {
-    public static string Resolve(string nameOrDirectory)
-    {
-        if (Directory.Exists(nameOrDirectory)) return Path.GetFullPath(nameOrDirectory);
-        throw new InvalidInputException($"base model '{nameOrDirectory}' is neither a directory nor a built-in model");
-    }
+    public static string Resolve(string nameOrDirectory) => Path.GetFullPath(new DslSft.Models.Import.ModelRegistry().Resolve(nameOrDirectory));
 }

@@ -63,5 +63,5 @@ public sealed record TransferOptions
     private static string Describe(PhaseLength length) =>
         length.MaxSteps is { } steps ? steps.ToString(CultureInfo.InvariantCulture) : $"{F(length.MaxEpochs ?? 0)}ep";
 
-    private static string F(double value) => value.ToString("0.####", CultureInfo.InvariantCulture);
+    private static string F(double value) => value.ToString("G6", CultureInfo.InvariantCulture);
 }
