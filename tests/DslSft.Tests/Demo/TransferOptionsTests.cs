@@ -14,7 +14,7 @@ public class TransferOptionsTests
         { "task K", Baseline with { TaskDensity = 0.1 } },
         { "full phase", Baseline with { LanguageFullPhase = PhaseLength.Steps(7), TaskFullPhase = PhaseLength.Steps(7) } },
         { "sparse phase", Baseline with { LanguageSparsePhase = PhaseLength.Steps(7), TaskSparsePhase = PhaseLength.Steps(7) } },
-        { "learning rate", Baseline with { LanguageLearningRate = 1e-3, TaskLearningRate = 1e-3 } },
+        { "learning rate", Baseline with { LanguageLearningRate = 1e-4, TaskLearningRate = 1e-4 } }, // 5e-5 and 1e-4 once shared a key
         { "batch size", Baseline with { BatchSize = 3 } },
         { "seed", Baseline with { Seed = 99 } },
         { "data size", Baseline with { MaxTextLines = 10, MaxTrainSentences = 10 } },
