@@ -66,6 +66,7 @@ public sealed class DemoPipeline(DemoOptions options, string outputDirectory, Ac
         manual_seed(options.Seed);
         using var model = HfModel.Create(config, ModelHead.MaskedLM);
         var table = ParameterTable.Build(model);
+        InitializeLikeBert(table);
 
         // The tokenizer comes from the world's vocab.txt, through the same loader real models use.
         var tokenizerDirectory = Path.Combine(outputDirectory, ".tokenizer");
@@ -107,6 +108,28 @@ public sealed class DemoPipeline(DemoOptions options, string outputDirectory, Ac
         AtomicFile.WriteAllText(Path.Combine(baseDirectory, "tokenizer_config.json"), "{\n  \"do_lower_case\": true\n}\n");
         Directory.Delete(tokenizerDirectory, recursive: true);
         return (seconds, finalLoss, table.TotalSize);
+    }
+
+    /// <summary>
+    /// HF's BertPreTrainedModel._init_weights (initializer_range 0.02): weights of linear and embedding layers from
+    /// N(0, 0.02), biases zero, LayerNorm weight one. TorchSharp's module defaults (N(0, 1) embeddings) start masked LM
+    /// with a loss near 22 instead of ln(vocabulary) and pretraining never catches up within the demo's budget.
+    /// </summary>
+    private static void InitializeLikeBert(ParameterTable table)
+    {
+        using var noGrad = no_grad();
+        foreach (var entry in table)
+        {
+            if (entry.Role == ParameterRole.Tied) continue;
+            var name = entry.Name;
+            if (name.Contains("LayerNorm", StringComparison.Ordinal))
+            {
+                if (name.EndsWith("weight", StringComparison.Ordinal)) entry.Tensor.fill_(1);
+                else entry.Tensor.zero_();
+            }
+            else if (name.EndsWith("bias", StringComparison.Ordinal)) entry.Tensor.zero_();
+            else entry.Tensor.normal_(0, 0.02);
+        }
     }
 
     /// <summary>All source text plus target text in the configured share, interleaved deterministically.</summary>
