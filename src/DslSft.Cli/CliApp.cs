@@ -23,6 +23,8 @@ public static class CliApp
     {
         yield return SelfCheckCommand.Create();
         yield return DataCommand.Create();
+        yield return DemoCommand.Create();
+        yield return ExperimentCommand.Create();
     }
 
     /// <summary>

@@ -1,0 +1,43 @@
+using DslSft.Experiments.CrossLingual;
+using DslSft.Training;
+
+namespace DslSft.Experiments.XlingPos;
+
+/// <summary>
+/// The committed experiment: English → Maltese and German zero-shot UPOS tagging from an English-only base model
+/// (all-MiniLM-L6-v2), after the paper's §5 recipe with budgets a two-core machine can afford.
+/// </summary>
+public sealed record XlingPosOptions
+{
+    /// <summary>HF directory of the base model (with vocab.txt).</summary>
+    public required string BaseModelDirectory { get; init; }
+    /// <summary>Where scripts/prepare-experiment-data.sh put en.txt, mt.txt and de.txt.</summary>
+    public required string TextDirectory { get; init; }
+    /// <summary>The UD treebanks (../shared/data/ud).</summary>
+    public required string UdDirectory { get; init; }
+    public required string OutputDirectory { get; init; }
+
+    /// <summary>The main comparison. K ratios are the paper's: task ≈8%, language ≈4.3% of the maskable entries.</summary>
+    public TransferOptions Main { get; init; } = new()
+    {
+        TaskDensity = 0.08,
+        LanguageDensity = 0.043,
+        LanguageFullPhase = PhaseLength.Steps(150),
+        LanguageSparsePhase = PhaseLength.Steps(150),
+        TaskFullPhase = PhaseLength.Steps(150),
+        TaskSparsePhase = PhaseLength.Steps(150),
+        LanguageLearningRate = 5e-5,
+        TaskLearningRate = 5e-5,
+        BatchSize = 16,
+        MaxLength = 128,
+        MaxTestSentences = 500,
+        IncludeFullFineTuning = true,
+    };
+
+    /// <summary>Factors applied to both K ratios in the K sweep (LT-SFT only, on <see cref="SweepLanguage"/>).</summary>
+    public IReadOnlyList<double> KFactors { get; init; } = [0.25, 4.0];
+    /// <summary>Factors applied to every phase length in the phase-length sweep.</summary>
+    public IReadOnlyList<double> PhaseFactors { get; init; } = [0.5];
+    /// <summary>The target language of the sweeps.</summary>
+    public string SweepLanguage { get; init; } = "mt";
+}
