@@ -1,0 +1,278 @@
+// sparse_topk.cpp: exact top-K of |θ − θ0| over many tensors by a two-level radix select on the key bits.
+//
+// Pass 1 reads θ and θ0 once and builds, per thread slice, a histogram of the high 15 bits of each key
+// (sign cleared: 8 exponent + 7 mantissa bits, so a bin spans < 1% of its value). The bin holding the K-th
+// largest key (the boundary bin) follows from the merged histogram. Everything above it is selected for sure.
+// Pass 2 reads θ and θ0 again and writes, in order, the sure entries straight into the output (each slice
+// knows its offset from its own histogram) and collects the boundary bin's entries as candidates
+// (position + low 16 key bits). The exact threshold and the tie quota among the candidates come from a
+// histogram of their low bits; the chosen ones are merged into the sure ones. Two passes, no O(N) memory.
+// If the boundary bin is too big for the candidate budget (e.g. many equal values), pass 2 histograms the
+// low bits of that bin instead and a third pass writes the result.
+//
+// Order of ties: keys equal to the K-th key are taken by increasing global position (tensor position,
+// then flat index), which is what "first in the slice order" gives because slices are ordered.
+#include "sparse_common.hpp"
+
+namespace dslsft::sparse {
+namespace {
+
+constexpr int kLowBitCount = 16;
+constexpr uint32_t kHighBins = 1u << (31 - kLowBitCount);  // keys have 31 significant bits
+constexpr uint32_t kLowBins = 1u << kLowBitCount;
+constexpr uint32_t kLowMask = kLowBins - 1;
+constexpr int64_t kSliceLimit = INT64_C(1) << 31;  // per-slice counts are uint32
+constexpr int64_t kPackedPositionLimit = INT64_C(1) << 47;  // candidate = position << 16 | low bits
+
+// Reads θ (and θ0) of one run in blocks and gives each block's keys to visit(first_index, keys, count).
+// Computing a whole block of keys first lets that loop vectorize; the histogram/selection loops that follow
+// then run on a small L1-resident array.
+constexpr int kBlock = 512;
+template <class Visit>
+inline void for_each_key_block(const dslsft_selection_tensor& ts, int64_t start, int64_t stop, Visit&& visit) {
+  alignas(64) uint32_t keys[kBlock];
+  for (int64_t first = start; first < stop; first += kBlock) {
+    const int count = static_cast<int>(std::min<int64_t>(kBlock, stop - first));
+    const float* v = ts.values + first;
+    if (ts.base) {
+      const float* b = ts.base + first;
+      for (int j = 0; j < count; j++) keys[j] = abs_key(v[j] - b[j]);
+    } else {
+      for (int j = 0; j < count; j++) keys[j] = abs_key(v[j]);
+    }
+    visit(first, static_cast<const uint32_t*>(keys), count);
+  }
+}
+
+// Element-wise form of the above, for the rare paths.
+template <class Visit>
+inline void for_each_key(const dslsft_selection_tensor& ts, int64_t start, int64_t stop, Visit&& visit) {
+  for_each_key_block(ts, start, stop, [&](int64_t first, const uint32_t* keys, int count) {
+    for (int j = 0; j < count; j++) visit(first + j, keys[j]);
+  });
+}
+
+struct Slices {
+  const GlobalLayout& layout;
+  int64_t count;
+  int64_t begin(int64_t s) const { return layout.part_begin(s, count); }
+  int64_t end(int64_t s) const { return layout.part_begin(s + 1, count); }
+};
+
+// The first NaN key in tensor order; only run when pass 1 saw one, to name it precisely.
+dslsft_status report_first_nan(const char* fn, const GlobalLayout& layout) {
+  int32_t bad_tensor = -1;
+  int64_t bad_index = -1;
+  layout.for_each_run(0, layout.total(), [&](int32_t t, int64_t start, int64_t stop) {
+    if (bad_tensor >= 0) return;
+    for_each_key(layout.tensors[t], start, stop, [&](int64_t i, uint32_t key) {
+      if (key > kInfinityKey && bad_tensor < 0) { bad_tensor = t; bad_index = i; }
+    });
+  });
+  const std::string label = bad_tensor >= 0 ? tensor_label(layout.tensors[bad_tensor], bad_tensor) : "?";
+  return fail(DSLSFT_ERR_INVALID_ARGUMENT,
+              "%s: tensor %s: |values - base| is NaN at flat index %lld (NaN cannot be ranked; the training run has probably diverged)",
+              fn, label.c_str(), (long long)bad_index);
+}
+
+// Writes, slice by slice, the positions whose key > above_key, plus the first quota[s] positions whose key
+// equals tie_key, to out[offset[s] ...]. Used by the no-candidate paths.
+void write_selected(const Slices& slices, int64_t above_key, uint32_t tie_key, const std::vector<int64_t>& quota,
+                    const std::vector<int64_t>& offset, int64_t* out) {
+  const GlobalLayout& layout = slices.layout;
+#pragma omp parallel for schedule(static, 1)
+  for (int64_t s = 0; s < slices.count; s++) {
+    int64_t w = offset[s], taken = 0;
+    const int64_t q = quota[s];
+    layout.for_each_run(slices.begin(s), slices.end(s), [&](int32_t t, int64_t start, int64_t stop) {
+      const int64_t tensor_begin = layout.begin[t];
+      for_each_key(layout.tensors[t], start, stop, [&](int64_t i, uint32_t key) {
+        if (static_cast<int64_t>(key) > above_key) out[w++] = tensor_begin + i;
+        else if (key == tie_key && taken < q) { out[w++] = tensor_begin + i; taken++; }
+      });
+    });
+  }
+}
+
+// Merges the sorted positions chosen[0, m) into the sorted out[0, n) (capacity n + m), from the back.
+void merge_from_back(int64_t* out, int64_t n, const int64_t* chosen, int64_t m) {
+  int64_t i = n - 1, j = m - 1, w = n + m - 1;
+  while (j >= 0) {
+    if (i >= 0 && out[i] > chosen[j]) out[w--] = out[i--];
+    else out[w--] = chosen[j--];
+  }
+}
+
+dslsft_status topk(const dslsft_selection_tensor* tensors, int32_t tensor_count, int64_t k, int64_t* out_indices,
+                   int64_t* out_counts) {
+  const char* fn = "dslsft_topk_abs_diff";
+  if (dslsft_status s = check_selection(fn, tensors, tensor_count, k, out_indices, out_counts, true); s != DSLSFT_OK) return s;
+  GlobalLayout layout(tensors, tensor_count);
+  if (k == 0) {
+    std::fill(out_counts, out_counts + tensor_count, 0);
+    return DSLSFT_OK;
+  }
+  const int64_t total = layout.total();
+  const Slices slices{layout, std::max<int64_t>(max_threads(), (total + kSliceLimit - 1) / kSliceLimit)};
+  const int64_t S = slices.count;
+
+  // ---- pass 1: per-slice histograms of the high key bits ------------------------------------------
+  // Two interleaved histograms per slice: runs of equal bins (common: the values cluster) would otherwise
+  // stall on the previous increment of the same counter.
+  std::vector<uint32_t> slice_hist(static_cast<size_t>(S) * kHighBins, 0);
+  std::vector<uint32_t> slice_saw_nan(S, 0);
+#pragma omp parallel
+  {
+    std::vector<uint32_t> odd(kHighBins);
+#pragma omp for schedule(static, 1)
+    for (int64_t s = 0; s < S; s++) {
+      uint32_t* even = &slice_hist[static_cast<size_t>(s) * kHighBins];
+      std::fill(odd.begin(), odd.end(), 0);
+      uint32_t nan = 0;
+      layout.for_each_run(slices.begin(s), slices.end(s), [&](int32_t t, int64_t start, int64_t stop) {
+        for_each_key_block(tensors[t], start, stop, [&](int64_t, const uint32_t* keys, int count) {
+          uint32_t block_nan = 0;
+          for (int j = 0; j < count; j++) block_nan |= keys[j] > kInfinityKey;
+          nan |= block_nan;
+          int j = 0;
+          for (; j + 1 < count; j += 2) {
+            even[keys[j] >> kLowBitCount]++;
+            odd[keys[j + 1] >> kLowBitCount]++;
+          }
+          if (j < count) even[keys[j] >> kLowBitCount]++;
+        });
+      });
+      for (uint32_t b = 0; b < kHighBins; b++) even[b] += odd[b];
+      slice_saw_nan[s] = nan;
+    }
+  }
+  for (int64_t s = 0; s < S; s++)
+    if (slice_saw_nan[s]) return report_first_nan(fn, layout);
+
+  // ---- the boundary bin: the K-th largest key lies in it ------------------------------------------
+  std::vector<int64_t> bin_total(kHighBins, 0);
+  for (int64_t s = 0; s < S; s++)
+    for (uint32_t b = 0; b < kHighBins; b++) bin_total[b] += slice_hist[static_cast<size_t>(s) * kHighBins + b];
+  int64_t above = 0;  // entries in bins above the boundary bin: selected for sure
+  uint32_t boundary = kHighBins - 1;
+  while (above + bin_total[boundary] < k) above += bin_total[boundary--];
+  const int64_t need = k - above;  // how many of the boundary bin's entries are selected, in [1, bin size]
+
+  std::vector<int64_t> sure(S, 0), in_boundary(S, 0);
+  for (int64_t s = 0; s < S; s++) {
+    const uint32_t* hist = &slice_hist[static_cast<size_t>(s) * kHighBins];
+    for (uint32_t b = boundary + 1; b < kHighBins; b++) sure[s] += hist[b];
+    in_boundary[s] = hist[boundary];
+  }
+  const int64_t boundary_size = bin_total[boundary];
+  slice_hist = std::vector<uint32_t>();  // free the pass-1 histograms before the next allocations
+
+  // ---- the whole boundary bin is selected: one more pass writes everything >= its lowest key ------
+  if (need == boundary_size) {
+    std::vector<int64_t> offset(S, 0), no_quota(S, 0);
+    for (int64_t s = 1; s < S; s++) offset[s] = offset[s - 1] + sure[s - 1] + in_boundary[s - 1];
+    const int64_t above_key = (static_cast<int64_t>(boundary) << kLowBitCount) - 1;
+    write_selected(slices, above_key, 0xFFFFFFFFu /* no key equals this */, no_quota, offset, out_indices);
+    global_to_per_tensor(layout, out_indices, k, out_counts);
+    return DSLSFT_OK;
+  }
+
+  // ---- usual case: pass 2 writes the sure entries and collects the boundary bin as candidates ------
+  // Candidate budget: 1% of θ's bytes at 8 bytes per candidate (at least 128 Ki candidates).
+  const int64_t candidate_budget = std::max<int64_t>(INT64_C(1) << 17, total / 200);
+  if (boundary_size <= candidate_budget && total < kPackedPositionLimit) {
+    std::vector<uint64_t> candidates(boundary_size);
+    std::vector<int64_t> sure_offset(S, 0), candidate_offset(S, 0);
+    for (int64_t s = 1; s < S; s++) {
+      sure_offset[s] = sure_offset[s - 1] + sure[s - 1];
+      candidate_offset[s] = candidate_offset[s - 1] + in_boundary[s - 1];
+    }
+#pragma omp parallel for schedule(static, 1)
+    for (int64_t s = 0; s < S; s++) {
+      int64_t w = sure_offset[s], c = candidate_offset[s];
+      layout.for_each_run(slices.begin(s), slices.end(s), [&](int32_t t, int64_t start, int64_t stop) {
+        const int64_t tensor_begin = layout.begin[t];
+        for_each_key_block(tensors[t], start, stop, [&](int64_t first, const uint32_t* keys, int count) {
+          // Branch-free: note every element's offset in both lists and advance only the matching one.
+          int16_t hit[kBlock], near[kBlock];
+          int hits = 0, nears = 0;
+          for (int j = 0; j < count; j++) {
+            const uint32_t bin = keys[j] >> kLowBitCount;
+            hit[hits] = static_cast<int16_t>(j);
+            near[nears] = static_cast<int16_t>(j);
+            hits += bin > boundary;
+            nears += bin == boundary;
+          }
+          const int64_t position = tensor_begin + first;
+          for (int h = 0; h < hits; h++) out_indices[w++] = position + hit[h];
+          for (int h = 0; h < nears; h++)
+            candidates[c++] = (static_cast<uint64_t>(position + near[h]) << kLowBitCount) | (keys[near[h]] & kLowMask);
+        });
+      });
+    }
+    // Exact threshold among the candidates: the low bits decide; ties go to the earlier position.
+    std::vector<int64_t> low_hist(kLowBins, 0);
+    for (uint64_t c : candidates) low_hist[c & kLowMask]++;
+    int64_t above_low = 0;
+    uint32_t low = kLowMask;
+    while (above_low + low_hist[low] < need) above_low += low_hist[low--];
+    int64_t ties_left = need - above_low;
+    // Keep the chosen candidates' positions (in order) at the front of the same buffer.
+    int64_t* chosen = reinterpret_cast<int64_t*>(candidates.data());
+    int64_t chosen_count = 0;
+    for (int64_t i = 0; i < boundary_size; i++) {
+      const uint64_t c = candidates[i];
+      const uint32_t bits = static_cast<uint32_t>(c & kLowMask);
+      if (bits > low || (bits == low && ties_left-- > 0)) chosen[chosen_count++] = static_cast<int64_t>(c >> kLowBitCount);
+    }
+    merge_from_back(out_indices, above, chosen, chosen_count);
+    global_to_per_tensor(layout, out_indices, k, out_counts);
+    return DSLSFT_OK;
+  }
+
+  // ---- huge boundary bin: pass 2 histograms its low bits, pass 3 writes --------------------------
+  std::vector<uint32_t> slice_low(static_cast<size_t>(S) * kLowBins, 0);
+#pragma omp parallel for schedule(static, 1)
+  for (int64_t s = 0; s < S; s++) {
+    uint32_t* hist = &slice_low[static_cast<size_t>(s) * kLowBins];
+    layout.for_each_run(slices.begin(s), slices.end(s), [&](int32_t t, int64_t start, int64_t stop) {
+      for_each_key(tensors[t], start, stop, [&](int64_t, uint32_t key) {
+        if ((key >> kLowBitCount) == boundary) hist[key & kLowMask]++;
+      });
+    });
+  }
+  std::vector<int64_t> low_total(kLowBins, 0);
+  for (int64_t s = 0; s < S; s++)
+    for (uint32_t b = 0; b < kLowBins; b++) low_total[b] += slice_low[static_cast<size_t>(s) * kLowBins + b];
+  int64_t above_low = 0;
+  uint32_t low = kLowMask;
+  while (above_low + low_total[low] < need) above_low += low_total[low--];
+  int64_t ties_left = need - above_low;
+  std::vector<int64_t> offset(S, 0), quota(S, 0);
+  int64_t written = 0;
+  for (int64_t s = 0; s < S; s++) {
+    const uint32_t* hist = &slice_low[static_cast<size_t>(s) * kLowBins];
+    int64_t greater = sure[s];
+    for (uint32_t b = low + 1; b < kLowBins; b++) greater += hist[b];
+    quota[s] = std::min<int64_t>(hist[low], ties_left);
+    ties_left -= quota[s];
+    offset[s] = written;
+    written += greater + quota[s];
+  }
+  const uint32_t threshold = (boundary << kLowBitCount) | low;
+  write_selected(slices, threshold, threshold, quota, offset, out_indices);
+  global_to_per_tensor(layout, out_indices, k, out_counts);
+  return DSLSFT_OK;
+}
+
+}  // namespace
+}  // namespace dslsft::sparse
+
+extern "C" DSLSFT_API dslsft_status dslsft_topk_abs_diff(const dslsft_selection_tensor* tensors, int32_t tensor_count,
+                                                         int64_t k, int64_t* out_indices, int64_t* out_counts) {
+  try {
+    return dslsft::sparse::topk(tensors, tensor_count, k, out_indices, out_counts);
+  } catch (const std::bad_alloc&) {
+    return dslsft::fail(DSLSFT_ERR_OUT_OF_MEMORY, "dslsft_topk_abs_diff: out of memory");
+  }
+}

@@ -1,0 +1,28 @@
+using static TorchSharp.torch;
+
+namespace DslSft.Sparse;
+
+/// <summary>
+/// Exact top-K of |θ − θ0| across many parameter tensors at once: the LT-SFT mask selection step
+/// ("the K maskable entries that changed most across the whole model").
+/// </summary>
+/// <remarks>
+/// Native two-level radix select over the bits of |θ − θ0| (native/src/sparse_topk.cpp): O(N), two passes
+/// over θ and θ0 in the usual case, extra memory O(histogram + candidates) and never O(N).
+/// Ties at the K-th value go to the lower tensor position, then the lower flat index; −0 equals +0 and
+/// +Inf ranks above every finite value. A NaN among the eligible entries throws, naming the tensor and index.
+/// </remarks>
+public static unsafe class TopKSelector
+{
+    /// <summary>
+    /// Selects exactly <paramref name="k"/> eligible entries with the largest |θ − θ0| over all <paramref name="tensors"/>.
+    /// </summary>
+    /// <param name="tensors">The candidate parameters (leave frozen ones out).</param>
+    /// <param name="k">How many entries to select in total; at most the number of eligible entries.</param>
+    /// <param name="excluded">Optional, one per tensor (null entries allowed): sorted row-major flat int64 indices that
+    /// may not be selected, such as those already selected in an earlier iteration.</param>
+    /// <returns>One 1-D int64 tensor per input tensor: its selected row-major flat indices, strictly increasing.</returns>
+    /// <exception cref="ArgumentException">Bad input; the message names the tensor.</exception>
+    public static Tensor[] Select(IReadOnlyList<TensorPair> tensors, long k, IReadOnlyList<Tensor?>? excluded = null) =>
+        NativeSelection.Run(tensors, k, excluded, readsValues: true, SparseNativeMethods.dslsft_topk_abs_diff);
+}
