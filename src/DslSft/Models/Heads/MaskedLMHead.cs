@@ -1,0 +1,33 @@
+using DslSft.Models.Transformer;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace DslSft.Models.Heads;
+
+/// <summary>The forward pass and decoder surgery shared by the BERT and XLM-R masked-LM heads.</summary>
+internal static class MaskedLMHead
+{
+    public static ModelOutput Forward(BertModel encoder, ModelBatch batch, Func<Tensor, Tensor> transform, LayerNorm layerNorm, Linear decoder)
+    {
+        using var scope = NewDisposeScope();
+        var hidden = encoder.Encode(batch.InputIds, batch.AttentionMask, batch.TokenTypeIds, batch.PositionIds);
+        var logits = decoder.forward(layerNorm.forward(transform(hidden)));
+        Tensor? loss = null;
+        if (batch.Labels is { } labels)
+            loss = nn.functional.cross_entropy(logits.view(-1, logits.shape[^1]), labels.view(-1), ignore_index: -100);
+        return new ModelOutput(logits.MoveToOuterDisposeScope(), loss?.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>
+    /// Gives the decoder its own copy of the word embeddings (composable-sft's <c>--freeze_decoder</c> surgery for
+    /// language SFTs: the decoder stays at the pre-trained embeddings while they are fine-tuned). With
+    /// <paramref name="freeze"/> the copy does not require gradients (role Frozen), otherwise it is a dense head.
+    /// The bias stays tied to the head's bias.
+    /// </summary>
+    public static void Untie(Linear decoder, bool freeze)
+    {
+        using var _ = no_grad();
+        var copy = new Parameter(decoder.weight!.detach().clone(), requires_grad: !freeze);
+        decoder.weight = copy;
+    }
+}
