@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace DslSft.Sft;
@@ -36,4 +37,43 @@ public sealed class SparseDiff
 
     /// <summary>Number of elements of the dense parameter.</summary>
     public long DenseSize => Shape.Aggregate(1L, (a, b) => a * b);
+
+    /// <summary>A diff from plain arrays (copied into CPU tensors). Indices must already be sorted row-major flat indices.</summary>
+    public static SparseDiff FromArrays(long[] shape, long[] rowMajorIndices, float[] values) =>
+        new((long[])shape.Clone(), torch.tensor(rowMajorIndices, ScalarType.Int64), torch.tensor(values, ScalarType.Float32));
+
+    /// <summary>A diff with no entries.</summary>
+    public static SparseDiff Empty(long[] shape) => FromArrays(shape, [], []);
+
+    /// <summary>Indices and values copied to managed arrays.</summary>
+    public (long[] Indices, float[] Values) ToArrays()
+    {
+        using var indices = Indices.cpu().contiguous();
+        using var values = Values.cpu().contiguous();
+        return (indices.data<long>().ToArray(), values.data<float>().ToArray());
+    }
+
+    /// <summary>
+    /// Checks the invariants the file formats and apply kernels rely on: non-negative shape, indices strictly
+    /// increasing and inside the dense tensor. Throws <see cref="InvalidInputException"/> naming the tensor
+    /// (and <paramref name="source"/>, usually the file it came from).
+    /// </summary>
+    public void Validate(string name, string? source = null)
+    {
+        if (Shape.Any(d => d < 0))
+            throw new InvalidInputException($"diff tensor '{name}' has a negative dimension in shape [{string.Join(", ", Shape)}]", source);
+        long size = DenseSize;
+        using var cpu = Indices.cpu().contiguous();
+        var indices = cpu.data<long>().ToArray();
+        long previous = -1;
+        for (long i = 0; i < indices.Length; i++)
+        {
+            long index = indices[i];
+            if (index <= previous)
+                throw new InvalidInputException($"diff tensor '{name}': indices are not strictly increasing at entry {i} ({previous} then {index})", source);
+            if (index >= size)
+                throw new InvalidInputException($"diff tensor '{name}': index {index} at entry {i} is outside the tensor of shape [{string.Join(", ", Shape)}] ({size} elements)", source);
+            previous = index;
+        }
+    }
 }

@@ -22,19 +22,19 @@ public sealed class SparseFineTuning
 
     /// <summary>Total number of stored diff entries (K).</summary>
     public long NonZeroCount => Diffs.Values.Sum(d => d.Count);
-}
 
-/// <summary>Provenance of an SFT: which base model it belongs to and how it was trained.</summary>
-public sealed record SftMetadata
-{
-    /// <summary>Identity of the base model (for example its directory name or built-in model name).</summary>
-    public string? BaseModel { get; init; }
-    /// <summary>Checksum of the base model's maskable weights; loading onto different weights is an error.</summary>
-    public string? BaseModelChecksum { get; init; }
-    /// <summary>"lt-sft", "random", "dense", "imported", "merged", ...</summary>
-    public string? Method { get; init; }
-    /// <summary>Number of maskable entries selected (K).</summary>
-    public long? K { get; init; }
-    /// <summary>Training arguments, free-form, as written by the trainer.</summary>
-    public IReadOnlyDictionary<string, string> TrainingArguments { get; init; } = new Dictionary<string, string>();
+    /// <summary>The same tensors with other metadata (for example after filling in the base model's checksum).</summary>
+    public SparseFineTuning WithMetadata(SftMetadata metadata) => new(Diffs, Abs, metadata);
+
+    /// <summary>
+    /// Checks every diff's invariants (see <see cref="SparseDiff.Validate"/>) and that abs tensors are float32;
+    /// <paramref name="source"/> (a file) is named in the <see cref="InvalidInputException"/>.
+    /// </summary>
+    public void Validate(string? source = null)
+    {
+        foreach (var (name, diff) in Diffs) diff.Validate(name, source);
+        foreach (var (name, value) in Abs)
+            if (value.dtype != ScalarType.Float32)
+                throw new InvalidInputException($"abs tensor '{name}' has dtype {value.dtype}; SFT tensors are float32", source);
+    }
 }

@@ -1,0 +1,203 @@
+using System.Buffers.Binary;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using DslSft.IO;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace DslSft.Sft.Formats;
+
+/// <summary>
+/// The safetensors format (8-byte little-endian header length, JSON header, raw little-endian data), read and
+/// written with full validation: a malformed or truncated file is an <see cref="InvalidInputException"/> naming
+/// the file and the tensor. Supports the dtypes SFTs and fp32 models need: F32, I64, I32.
+/// </summary>
+public static class SafeTensorsFile
+{
+    private const long MaxHeaderBytes = 100 << 20;
+
+    /// <summary>The contents of a safetensors file: tensors in file order and the <c>__metadata__</c> strings.</summary>
+    public sealed record Contents(IReadOnlyDictionary<string, Tensor> Tensors, IReadOnlyDictionary<string, string> Metadata);
+
+    /// <summary>Reads every tensor (as contiguous CPU tensors) and the header metadata.</summary>
+    public static Contents Read(string path)
+    {
+        if (!File.Exists(path)) throw new InvalidInputException("file not found", path);
+        using var file = File.OpenRead(path);
+        var (entries, metadata, dataStart) = ReadHeader(file, path);
+        var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        try
+        {
+            foreach (var entry in entries)
+            {
+                var tensor = torch.empty(entry.Shape, entry.DType);
+                tensors[entry.Name] = tensor;
+                file.Position = dataStart + entry.Begin;
+                try { TensorBytes.ReadInto(tensor, file); }
+                catch (EndOfStreamException e) { throw new InvalidInputException($"tensor '{entry.Name}': file is truncated", path, inner: e); }
+            }
+        }
+        catch
+        {
+            foreach (var t in tensors.Values) t.Dispose();
+            throw;
+        }
+        return new Contents(tensors, metadata);
+    }
+
+    /// <summary>Reads only the header metadata (<c>__metadata__</c>), without touching tensor data.</summary>
+    public static IReadOnlyDictionary<string, string> ReadMetadata(string path)
+    {
+        if (!File.Exists(path)) throw new InvalidInputException("file not found", path);
+        using var file = File.OpenRead(path);
+        return ReadHeader(file, path).Metadata;
+    }
+
+    /// <summary>
+    /// Writes <paramref name="tensors"/> atomically (temp file + rename). Data is laid out like the reference
+    /// writer: 8-byte dtypes first, then by name, so every tensor is aligned to its element size.
+    /// </summary>
+    public static void Write(string path, IEnumerable<KeyValuePair<string, Tensor>> tensors, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        var prepared = new List<(string Name, Tensor Tensor, bool Owned)>();
+        try
+        {
+            foreach (var (name, tensor) in tensors)
+            {
+                var cpu = tensor.cpu().contiguous();
+                prepared.Add((name, cpu, !ReferenceEquals(cpu, tensor)));
+                _ = DTypeName(cpu.dtype, name, path);
+            }
+            var duplicate = prepared.GroupBy(p => p.Name).FirstOrDefault(g => g.Count() > 1);
+            if (duplicate is not null) throw new ArgumentException($"tensor name '{duplicate.Key}' appears twice");
+            prepared.Sort((a, b) =>
+            {
+                int bySize = TensorBytes.ElementSize(b.Tensor.dtype).CompareTo(TensorBytes.ElementSize(a.Tensor.dtype));
+                return bySize != 0 ? bySize : string.CompareOrdinal(a.Name, b.Name);
+            });
+
+            var header = new JsonObject();
+            if (metadata is not null && metadata.Count > 0)
+            {
+                var meta = new JsonObject();
+                foreach (var (key, value) in metadata) meta[key] = value;
+                header["__metadata__"] = meta;
+            }
+            long offset = 0;
+            foreach (var (name, tensor, _) in prepared)
+            {
+                long length = TensorBytes.ByteLength(tensor);
+                header[name] = new JsonObject
+                {
+                    ["dtype"] = DTypeName(tensor.dtype, name, path),
+                    ["shape"] = new JsonArray(tensor.shape.Select(d => (JsonNode)JsonValue.Create(d)).ToArray()),
+                    ["data_offsets"] = new JsonArray(JsonValue.Create(offset), JsonValue.Create(offset + length)),
+                };
+                offset += length;
+            }
+            var headerBytes = Encoding.UTF8.GetBytes(header.ToJsonString());
+            int padded = (headerBytes.Length + 7) / 8 * 8; // pad with spaces so the data starts 8-byte aligned
+            var headerBlock = new byte[padded];
+            headerBytes.CopyTo(headerBlock, 0);
+            headerBlock.AsSpan(headerBytes.Length).Fill((byte)' ');
+
+            AtomicFile.WriteStream(path, stream =>
+            {
+                // Not disposed: that would close the file before AtomicFile flushes it to disk.
+                var buffered = new BufferedStream(stream, 1 << 20);
+                Span<byte> prefix = stackalloc byte[8];
+                BinaryPrimitives.WriteUInt64LittleEndian(prefix, (ulong)padded);
+                buffered.Write(prefix);
+                buffered.Write(headerBlock);
+                foreach (var (_, tensor, _) in prepared) TensorBytes.WriteTo(tensor, buffered);
+                buffered.Flush();
+            });
+        }
+        finally
+        {
+            foreach (var p in prepared) if (p.Owned) p.Tensor.Dispose();
+        }
+    }
+
+    private sealed record Entry(string Name, ScalarType DType, long[] Shape, long Begin, long End);
+
+    private static (List<Entry> Entries, Dictionary<string, string> Metadata, long DataStart) ReadHeader(FileStream file, string path)
+    {
+        long fileLength = file.Length;
+        if (fileLength < 8) throw new InvalidInputException($"not a safetensors file: {fileLength} bytes, too short for the header length", path);
+        Span<byte> prefix = stackalloc byte[8];
+        file.ReadExactly(prefix);
+        ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(prefix);
+        if (headerLength == 0 || headerLength > MaxHeaderBytes || (long)headerLength > fileLength - 8)
+            throw new InvalidInputException($"not a safetensors file or truncated: header length {headerLength} with {fileLength - 8} bytes after it", path);
+        var headerBytes = new byte[headerLength];
+        file.ReadExactly(headerBytes);
+        long dataStart = 8 + (long)headerLength;
+        long dataLength = fileLength - dataStart;
+
+        JsonObject header;
+        try
+        {
+            header = JsonNode.Parse(headerBytes) as JsonObject ?? throw new InvalidInputException("safetensors header is not a JSON object", path);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidInputException($"safetensors header is not valid JSON: {e.Message}", path, inner: e);
+        }
+
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
+        var entries = new List<Entry>();
+        foreach (var (name, node) in header)
+        {
+            if (name == "__metadata__")
+            {
+                if (node is not JsonObject meta) throw new InvalidInputException("__metadata__ must be an object of strings", path);
+                foreach (var (key, value) in meta)
+                    metadata[key] = value is JsonValue v && v.TryGetValue(out string? s) ? s : throw new InvalidInputException($"__metadata__ entry '{key}' is not a string", path);
+                continue;
+            }
+            entries.Add(ParseEntry(name, node, dataLength, path));
+        }
+        entries.Sort((a, b) => a.Begin.CompareTo(b.Begin));
+        return (entries, metadata, dataStart);
+    }
+
+    private static Entry ParseEntry(string name, JsonNode? node, long dataLength, string path)
+    {
+        InvalidInputException Bad(string message) => new($"tensor '{name}': {message}", path);
+        if (node is not JsonObject obj) throw Bad("header entry is not an object");
+        var dtypeName = obj["dtype"] is JsonValue dv && dv.TryGetValue(out string? d) ? d : throw Bad("missing dtype");
+        ScalarType dtype = dtypeName switch
+        {
+            "F32" => ScalarType.Float32,
+            "I64" => ScalarType.Int64,
+            "I32" => ScalarType.Int32,
+            _ => throw Bad($"dtype {dtypeName} is not supported here (F32, I64, I32)"),
+        };
+        if (obj["shape"] is not JsonArray shapeNode) throw Bad("missing shape");
+        var shape = shapeNode.Select(n => n is JsonValue v && v.TryGetValue(out long x) && x >= 0 ? x : throw Bad("shape must be non-negative integers")).ToArray();
+        if (obj["data_offsets"] is not JsonArray { Count: 2 } offsets ||
+            offsets[0] is not JsonValue b || !b.TryGetValue(out long begin) ||
+            offsets[1] is not JsonValue e || !e.TryGetValue(out long end))
+            throw Bad("data_offsets must be [begin, end]");
+        if (begin < 0 || end < begin) throw Bad($"invalid data_offsets [{begin}, {end}]");
+        long numel;
+        try { numel = shape.Aggregate(1L, (a, x) => checked(a * x)); }
+        catch (OverflowException) { throw Bad("shape is too large"); }
+        long expected = numel * TensorBytes.ElementSize(dtype);
+        if (end - begin != expected)
+            throw Bad($"data_offsets [{begin}, {end}] hold {end - begin} bytes but {dtypeName} [{string.Join(", ", shape)}] needs {expected}");
+        if (end > dataLength)
+            throw Bad($"data ends at byte {end} of the data section, but the file has only {dataLength} data bytes (truncated?)");
+        return new Entry(name, dtype, shape, begin, end);
+    }
+
+    private static string DTypeName(ScalarType dtype, string name, string path) => dtype switch
+    {
+        ScalarType.Float32 => "F32",
+        ScalarType.Int64 => "I64",
+        ScalarType.Int32 => "I32",
+        _ => throw new ArgumentException($"{path}: tensor '{name}' has dtype {dtype}, which this writer does not support (F32, I64, I32)"),
+    };
+}

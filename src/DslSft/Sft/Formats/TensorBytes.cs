@@ -1,0 +1,74 @@
+using DslSft.Native;
+using static TorchSharp.torch;
+
+namespace DslSft.Sft.Formats;
+
+/// <summary>
+/// Copies the raw little-endian bytes of contiguous CPU tensors to and from streams in chunks, without
+/// staging a whole tensor in a managed array (so tensors over 2 GiB work too).
+/// </summary>
+internal static unsafe class TensorBytes
+{
+    private const int ChunkSize = 1 << 22;
+
+    public static int ElementSize(ScalarType dtype) => dtype switch
+    {
+        ScalarType.Float32 or ScalarType.Int32 => 4,
+        ScalarType.Int64 => 8,
+        _ => throw new ArgumentException($"dtype {dtype} is not supported in SFT files"),
+    };
+
+    public static long ByteLength(Tensor tensor) => tensor.numel() * ElementSize(tensor.dtype);
+
+    /// <summary>Fills a freshly allocated contiguous tensor from <paramref name="source"/>; throws EndOfStreamException when short.</summary>
+    public static void ReadInto(Tensor tensor, Stream source)
+    {
+        long length = ByteLength(tensor);
+        if (length == 0) return;
+        byte* basePtr = (byte*)TensorMemory.Address(tensor, tensor.dtype, "tensor");
+        for (long done = 0; done < length;)
+        {
+            int n = (int)Math.Min(ChunkSize, length - done);
+            source.ReadExactly(new Span<byte>(basePtr + done, n));
+            done += n;
+        }
+        GC.KeepAlive(tensor);
+    }
+
+    /// <summary>Writes the tensor's bytes to <paramref name="target"/>.</summary>
+    public static void WriteTo(Tensor tensor, Stream target)
+    {
+        long length = ByteLength(tensor);
+        if (length == 0) return;
+        byte* basePtr = (byte*)TensorMemory.Address(tensor, tensor.dtype, "tensor");
+        for (long done = 0; done < length;)
+        {
+            int n = (int)Math.Min(ChunkSize, length - done);
+            target.Write(new ReadOnlySpan<byte>(basePtr + done, n));
+            done += n;
+        }
+        GC.KeepAlive(tensor);
+    }
+
+    /// <summary>The tensor's bytes as a sequence of chunks (one reused buffer: consume each chunk before the next).</summary>
+    public static IEnumerable<ReadOnlyMemory<byte>> Chunks(Tensor tensor)
+    {
+        long length = ByteLength(tensor);
+        if (length == 0) yield break;
+        var buffer = new byte[Math.Min(ChunkSize, length)];
+        for (long done = 0; done < length;)
+        {
+            int n = (int)Math.Min(buffer.Length, length - done);
+            CopyOut(tensor, done, buffer.AsSpan(0, n));
+            done += n;
+            yield return buffer.AsMemory(0, n);
+        }
+    }
+
+    private static void CopyOut(Tensor tensor, long byteOffset, Span<byte> destination)
+    {
+        byte* basePtr = (byte*)TensorMemory.Address(tensor, tensor.dtype, "tensor");
+        new ReadOnlySpan<byte>(basePtr + byteOffset, destination.Length).CopyTo(destination);
+        GC.KeepAlive(tensor);
+    }
+}

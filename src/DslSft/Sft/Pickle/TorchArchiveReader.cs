@@ -1,0 +1,144 @@
+using System.IO.Compression;
+using DslSft.Sft.Formats;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace DslSft.Sft.Pickle;
+
+/// <summary>
+/// Reads a torch.save zip archive (<c>&lt;prefix&gt;/data.pkl</c> + <c>&lt;prefix&gt;/data/&lt;key&gt;</c> storages) with the
+/// <see cref="RestrictedUnpickler"/>: the pickle becomes plain data and tensors are materialised from the raw
+/// float32 storages on request. The folder prefix varies between PyTorch versions, so it is found from data.pkl.
+/// </summary>
+public sealed class TorchArchiveReader : IDisposable
+{
+    private readonly string _path;
+    private readonly FileStream _file;
+    private readonly ZipArchive _zip;
+    private readonly string _prefix;
+    private readonly Dictionary<string, TorchStorageRef> _storages = new(StringComparer.Ordinal);
+
+    private TorchArchiveReader(string path, FileStream file, ZipArchive zip, string prefix)
+    {
+        _path = path;
+        _file = file;
+        _zip = zip;
+        _prefix = prefix;
+    }
+
+    /// <summary>The unpickled root object (dicts, lists, <see cref="TorchTensorRef"/>s, ...).</summary>
+    public object? Root { get; private set; }
+
+    /// <summary>Opens and unpickles <paramref name="path"/>; malformed archives raise <see cref="InvalidInputException"/> naming the file.</summary>
+    public static TorchArchiveReader Open(string path)
+    {
+        if (!File.Exists(path)) throw new InvalidInputException("file not found", path);
+        var file = File.OpenRead(path);
+        ZipArchive zip;
+        try
+        {
+            zip = new ZipArchive(file, ZipArchiveMode.Read);
+        }
+        catch (InvalidDataException e)
+        {
+            file.Dispose();
+            throw new InvalidInputException($"not a readable torch.save zip archive (truncated or corrupt?): {e.Message}", path, inner: e);
+        }
+        try
+        {
+            var pickles = zip.Entries.Where(e => e.FullName == "data.pkl" || e.FullName.EndsWith("/data.pkl", StringComparison.Ordinal)).ToList();
+            if (pickles.Count != 1)
+                throw new InvalidInputException(pickles.Count == 0
+                    ? "no */data.pkl member: not a torch.save zip archive (legacy non-zip torch files are not supported)"
+                    : $"several data.pkl members ({string.Join(", ", pickles.Select(p => p.FullName))})", path);
+            var pickle = pickles[0];
+            var prefix = pickle.FullName.Length > "data.pkl".Length ? pickle.FullName[..^"/data.pkl".Length] : "";
+            var reader = new TorchArchiveReader(path, file, zip, prefix);
+            reader.CheckByteOrder();
+            var bytes = reader.ReadMember(pickle);
+            reader.Root = RestrictedUnpickler.Load(bytes, $"{path}:{pickle.FullName}", reader.PersistentLoad);
+            return reader;
+        }
+        catch
+        {
+            zip.Dispose();
+            file.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// A contiguous float32 CPU tensor with the values <paramref name="reference"/> describes (a copy: tensors that
+    /// shared a storage in the file do not share memory here). <paramref name="what"/> names it in errors.
+    /// </summary>
+    public Tensor Materialize(TorchTensorRef reference, string what)
+    {
+        var storage = reference.Storage;
+        var entry = Member($"data/{storage.Key}") ?? throw new InvalidInputException($"{what}: storage '{storage.Key}' is missing from the archive", _path);
+        using var flat = torch.empty(storage.ElementCount, ScalarType.Float32);
+        try
+        {
+            using var stream = entry.Open();
+            TensorBytes.ReadInto(flat, stream);
+        }
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or IOException)
+        {
+            throw new InvalidInputException($"{what}: storage '{storage.Key}' cannot be read (truncated or corrupt archive): {e.Message}", _path, inner: e);
+        }
+        if (reference.ElementCount == 0) return torch.empty(reference.Size, ScalarType.Float32);
+        using var view = flat.as_strided(reference.Size, reference.Stride, reference.StorageOffset);
+        return view.contiguous().clone();
+    }
+
+    private object PersistentLoad(PickleTuple pid)
+    {
+        // ('storage', torch.FloatStorage, key, location, numel)
+        if (pid.Items is not ["storage", PickleGlobal type, string key, string location, long numel] || numel < 0)
+            throw new InvalidInputException($"unexpected persistent id {pid}: expected ('storage', torch.FloatStorage, key, location, numel)", _path);
+        if (type.FullName != "torch.FloatStorage")
+            throw new InvalidInputException($"storage '{key}' has type {type.FullName}; SFT tensors must be float32 (torch.FloatStorage)", _path);
+        if (_storages.TryGetValue(key, out var known))
+        {
+            if (known.ElementCount != numel) throw new InvalidInputException($"storage '{key}' is declared with {known.ElementCount} and {numel} elements", _path);
+            return known;
+        }
+        var entry = Member($"data/{key}") ?? throw new InvalidInputException($"storage '{key}' is missing from the archive", _path);
+        if (entry.Length != numel * sizeof(float))
+            throw new InvalidInputException($"storage '{key}' has {entry.Length} bytes but the pickle declares {numel} float32 elements ({numel * sizeof(float)} bytes)", _path);
+        var storage = new TorchStorageRef(key, type.FullName, location, numel);
+        _storages[key] = storage;
+        return storage;
+    }
+
+    private void CheckByteOrder()
+    {
+        // Newer PyTorch writes the storages' byte order; older archives (like composable-sft's) are little-endian.
+        var entry = Member("byteorder");
+        if (entry is null) return;
+        var order = System.Text.Encoding.ASCII.GetString(ReadMember(entry)).Trim();
+        if (order != "little") throw new InvalidInputException($"storages are '{order}'-endian; only little-endian archives are supported", _path);
+    }
+
+    private ZipArchiveEntry? Member(string name) => _zip.GetEntry(_prefix.Length == 0 ? name : $"{_prefix}/{name}");
+
+    private byte[] ReadMember(ZipArchiveEntry entry)
+    {
+        try
+        {
+            using var stream = entry.Open();
+            using var buffer = new MemoryStream();
+            stream.CopyTo(buffer);
+            return buffer.ToArray();
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException)
+        {
+            throw new InvalidInputException($"member {entry.FullName} cannot be read (truncated or corrupt archive): {e.Message}", _path, inner: e);
+        }
+    }
+
+    public void Dispose()
+    {
+        _zip.Dispose();
+        _file.Dispose();
+    }
+}
