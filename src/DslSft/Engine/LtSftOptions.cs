@@ -1,0 +1,114 @@
+using System.Globalization;
+using DslSft.Training;
+
+namespace DslSft.Engine;
+
+/// <summary>
+/// Everything that shapes an LT-SFT run. Names follow composable-sft's SftArguments and transformers'
+/// TrainingArguments where there is a counterpart; defaults are theirs unless said.
+/// </summary>
+public sealed record LtSftOptions
+{
+    public SelectionMethod Method { get; init; } = SelectionMethod.LotteryTicket;
+    /// <summary>K as an entry count (ft_params_num); takes precedence over <see cref="TunableProportion"/>.</summary>
+    public long? TunableCount { get; init; }
+    /// <summary>K as a proportion of the maskable entries (ft_params_proportion).</summary>
+    public double? TunableProportion { get; init; }
+    /// <summary>Alternating full/sparse rounds (n_ft_iterations); each selects K/n new entries, masks accumulate.</summary>
+    public int Iterations { get; init; } = 1;
+
+    public PhaseLength FullPhase { get; init; } = PhaseLength.Epochs(3);
+    public PhaseLength SparsePhase { get; init; } = PhaseLength.Epochs(3);
+
+    public double LearningRate { get; init; } = 5e-5;
+    public float Beta1 { get; init; } = 0.9f;
+    public float Beta2 { get; init; } = 0.999f;
+    public float Epsilon { get; init; } = 1e-8f;
+    /// <summary>Decoupled weight decay; never reaches unselected entries in the sparse phase.</summary>
+    public float WeightDecay { get; init; }
+    /// <summary>Parameters exempt from weight decay (transformers' default: biases and LayerNorm weights).</summary>
+    public Func<string, bool> NoDecay { get; init; } = name =>
+        name.EndsWith("bias", StringComparison.Ordinal) || name.Contains("LayerNorm", StringComparison.Ordinal) || name.Contains("layer_norm", StringComparison.Ordinal);
+    public long? WarmupSteps { get; init; }
+    public double WarmupRatio { get; init; }
+    /// <summary>Gradient clipping by global norm; 0 or less disables it.</summary>
+    public double MaxGradNorm { get; init; } = 1.0;
+    public int GradientAccumulation { get; init; } = 1;
+
+    /// <summary>L1 pull toward θ0 in the full phase, as λ of λ·Σ|θ − θ0| / (total parameter count).</summary>
+    public double FullL1 { get; init; }
+    /// <summary>L1 pull toward θ0 in the sparse phase (same normalisation).</summary>
+    public double SparseL1 { get; init; }
+    /// <summary>Apply L1 to maskable parameters only (not to dense heads).</summary>
+    public bool ApplyL1ToSparseOnly { get; init; } = true;
+
+    public MaskingPolicy Masking { get; init; } = new();
+    public int Seed { get; init; } = 42;
+
+    /// <summary>Evaluate every this many updates of each phase (0: only at the end of each phase, when an evaluator is set).</summary>
+    public long EvaluateEvery { get; init; }
+    /// <summary>Metric that picks the best state of a phase (from the evaluator's dictionary).</summary>
+    public string BestMetric { get; init; } = "loss";
+    public bool GreaterIsBetter { get; init; }
+    /// <summary>At the end of each phase, go back to its best evaluated state (load_best_model_at_end).</summary>
+    public bool LoadBestAtEnd { get; init; }
+
+    /// <summary>Where the JSONL log, the loss plot and checkpoints go; null keeps everything in memory.</summary>
+    public string? OutputDirectory { get; init; }
+    /// <summary>Write a resumable checkpoint every this many updates (0: only at phase ends and on cancellation).</summary>
+    public long CheckpointEvery { get; init; }
+    /// <summary>Continue from the checkpoint in <see cref="OutputDirectory"/> when there is one.</summary>
+    public bool Resume { get; init; }
+    /// <summary>Log one step entry every this many updates.</summary>
+    public long LogEvery { get; init; } = 1;
+
+    /// <summary>K for a model with <paramref name="maskableCount"/> maskable entries.</summary>
+    public long ResolveK(long maskableCount)
+    {
+        if (TunableCount is { } count)
+        {
+            if (count < 0 || count > maskableCount) throw new ArgumentException($"K = {count} is outside [0, {maskableCount}] (maskable entries)");
+            return count;
+        }
+        if (TunableProportion is { } p)
+        {
+            if (!(p >= 0 && p <= 1)) throw new ArgumentException($"tunable proportion {p} is outside [0, 1]");
+            return (long)(p * maskableCount);
+        }
+        throw new ArgumentException("K not specified: give a tunable count or proportion");
+    }
+
+    /// <summary>The options as text, for SFT metadata and checkpoint compatibility checks.</summary>
+    public IReadOnlyDictionary<string, string> Describe()
+    {
+        string F(double d) => d.ToString("R", CultureInfo.InvariantCulture);
+        string L(PhaseLength l) => $"min_steps={l.MinSteps?.ToString() ?? "-"},max_steps={l.MaxSteps?.ToString() ?? "-"},max_epochs={(l.MaxEpochs is { } e ? F(e) : "-")}";
+        return new SortedDictionary<string, string>
+        {
+            ["method"] = Method == SelectionMethod.LotteryTicket ? "lt-sft" : "random",
+            ["ft_params_num"] = TunableCount?.ToString() ?? "",
+            ["ft_params_proportion"] = TunableProportion is { } p ? F(p) : "",
+            ["n_ft_iterations"] = Iterations.ToString(CultureInfo.InvariantCulture),
+            ["full_phase"] = L(FullPhase),
+            ["sparse_phase"] = L(SparsePhase),
+            ["learning_rate"] = F(LearningRate),
+            ["adam_beta1"] = F(Beta1),
+            ["adam_beta2"] = F(Beta2),
+            ["adam_epsilon"] = F(Epsilon),
+            ["weight_decay"] = F(WeightDecay),
+            ["warmup_steps"] = WarmupSteps?.ToString() ?? "",
+            ["warmup_ratio"] = F(WarmupRatio),
+            ["max_grad_norm"] = F(MaxGradNorm),
+            ["gradient_accumulation_steps"] = GradientAccumulation.ToString(CultureInfo.InvariantCulture),
+            ["full_l1_reg"] = F(FullL1),
+            ["sparse_l1_reg"] = F(SparseL1),
+            ["apply_reg_to_sparse_only"] = ApplyL1ToSparseOnly.ToString(),
+            ["freeze_layer_norm"] = Masking.FreezeLayerNorm.ToString(),
+            ["freeze_embeddings"] = Masking.FreezeEmbeddings.ToString(),
+            ["freeze_head"] = Masking.FreezeHead.ToString(),
+            ["freeze_decoder"] = Masking.FreezeDecoder.ToString(),
+            ["untie_embeddings"] = Masking.UntieEmbeddings.ToString(),
+            ["seed"] = Seed.ToString(CultureInfo.InvariantCulture),
+        };
+    }
+}

@@ -1,0 +1,202 @@
+using DslSft.Engine.Kernels;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace DslSft.Engine;
+
+/// <summary>
+/// AdamW over one phase's trainable state, driven through <see cref="ISparseKernels"/>: dense tensors (every
+/// parameter in the full phase, the heads in the sparse phase) keep dense moments; maskable tensors in the sparse
+/// phase keep only compact K-length moments and θ0 values. Tensors are grouped as torch param groups are, by
+/// weight decay and by whether the L1 pull applies, so each kernel call shares one set of scalars.
+/// </summary>
+internal sealed class PhaseOptimizer : IDisposable
+{
+    private readonly ISparseKernels _kernels;
+    private readonly List<DenseGroup> _dense = new();
+    private readonly List<SparseGroup> _sparse = new();
+    private readonly LtSftOptions _options;
+    private readonly float _l1;
+
+    /// <param name="l1">L1 coefficient already divided by the parameter count.</param>
+    public PhaseOptimizer(ISparseKernels kernels, LtSftOptions options, float l1)
+    {
+        _kernels = kernels;
+        _options = options;
+        _l1 = l1;
+    }
+
+    /// <summary>Number of updates taken so far (drives the bias corrections).</summary>
+    public long StepCount { get; set; }
+
+    /// <summary>Adds a densely trained parameter; <paramref name="original"/> is required when L1 applies to it.</summary>
+    public void AddDense(string name, Tensor param, Tensor? original, bool applyL1)
+    {
+        var decay = !_options.NoDecay(name);
+        var group = _dense.FirstOrDefault(g => g.Decay == decay && g.ApplyL1 == applyL1);
+        if (group is null) _dense.Add(group = new DenseGroup(decay, applyL1));
+        if (applyL1 && _l1 != 0 && original is null) throw new ArgumentException($"L1 needs θ0 for '{name}'");
+        group.Entries.Add(new DenseEntry(name, param, torch.zeros_like(param).DetachFromDisposeScope(),
+            torch.zeros_like(param).DetachFromDisposeScope(), applyL1 ? original : null));
+    }
+
+    /// <summary>Adds a maskable parameter trained at <paramref name="indices"/> only, with θ0 at those entries.</summary>
+    public void AddSparse(string name, Tensor param, Tensor indices, Tensor compactOriginal)
+    {
+        var decay = !_options.NoDecay(name);
+        var group = _sparse.FirstOrDefault(g => g.Decay == decay);
+        if (group is null) _sparse.Add(group = new SparseGroup(decay));
+        group.Names.Add(name);
+        group.Params.Add(param);
+        group.Indices.Add(indices);
+        group.Originals.Add(compactOriginal);
+    }
+
+    /// <summary>Allocates the compact buffers once all sparse tensors are added.</summary>
+    public void Seal()
+    {
+        foreach (var g in _sparse) g.Seal();
+    }
+
+    /// <summary>Global gradient norm, L1 subgradient included, over everything this optimizer updates.</summary>
+    public double GradNorm()
+    {
+        double sum = 0;
+        foreach (var g in _dense) sum += _kernels.DenseSquaredGradNorm(g.Tensors(), g.ApplyL1 ? _l1 : 0f);
+        foreach (var g in _sparse) sum += _kernels.SparseSquaredGradNorm(g.Batch(), _l1);
+        return Math.Sqrt(sum);
+    }
+
+    public void Step(double learningRate, double gradScale)
+    {
+        StepCount++;
+        foreach (var g in _dense)
+            _kernels.DenseAdamWStep(g.Tensors(), Scalars(learningRate, gradScale, g.Decay, g.ApplyL1 ? _l1 : 0f));
+        foreach (var g in _sparse)
+            _kernels.SparseAdamWStep(g.Batch(), Scalars(learningRate, gradScale, g.Decay, _l1));
+    }
+
+    private AdamWScalars Scalars(double lr, double gradScale, bool decay, float l1) =>
+        AdamWScalars.ForStep(StepCount, (float)lr, _options.Beta1, _options.Beta2, _options.Epsilon,
+            decay ? _options.WeightDecay : 0f, (float)gradScale, l1);
+
+    /// <summary>Sets every gradient this optimizer reads back to zero.</summary>
+    public void ZeroGrad()
+    {
+        foreach (var g in _dense) foreach (var e in g.Entries) e.Param.grad?.zero_();
+        foreach (var g in _sparse) foreach (var p in g.Params) p.grad?.zero_();
+    }
+
+    /// <summary>Moments (and compact θ0) keyed for a checkpoint.</summary>
+    public Dictionary<string, Tensor> ExportState()
+    {
+        var state = new Dictionary<string, Tensor>();
+        foreach (var g in _dense)
+            foreach (var e in g.Entries)
+            {
+                state[$"dense.m/{e.Name}"] = e.ExpAvg;
+                state[$"dense.v/{e.Name}"] = e.ExpAvgSq;
+            }
+        foreach (var g in _sparse)
+        {
+            var key = g.Decay ? "decay" : "nodecay";
+            state[$"sparse.m/{key}"] = g.ExpAvg!;
+            state[$"sparse.v/{key}"] = g.ExpAvgSq!;
+        }
+        return state;
+    }
+
+    public void ImportState(IReadOnlyDictionary<string, Tensor> state)
+    {
+        using var noGrad = torch.no_grad();
+        foreach (var g in _dense)
+            foreach (var e in g.Entries)
+            {
+                e.ExpAvg.copy_(Require(state, $"dense.m/{e.Name}"));
+                e.ExpAvgSq.copy_(Require(state, $"dense.v/{e.Name}"));
+            }
+        foreach (var g in _sparse)
+        {
+            var key = g.Decay ? "decay" : "nodecay";
+            g.ExpAvg!.copy_(Require(state, $"sparse.m/{key}"));
+            g.ExpAvgSq!.copy_(Require(state, $"sparse.v/{key}"));
+        }
+    }
+
+    private static Tensor Require(IReadOnlyDictionary<string, Tensor> state, string key) =>
+        state.TryGetValue(key, out var t) ? t : throw new InvalidDataException($"checkpoint lacks optimizer state '{key}'");
+
+    /// <summary>Bytes of optimizer state held (moments and compact θ0), for memory reports.</summary>
+    public long StateBytes =>
+        _dense.Sum(g => g.Entries.Sum(e => 2 * e.ExpAvg.numel() * 4)) +
+        _sparse.Sum(g => 3 * g.Count * 4 + g.Indices.Sum(i => i.numel() * 8));
+
+    public void Dispose()
+    {
+        foreach (var g in _dense) foreach (var e in g.Entries) { e.ExpAvg.Dispose(); e.ExpAvgSq.Dispose(); }
+        foreach (var g in _sparse) g.Dispose();
+        _dense.Clear();
+        _sparse.Clear();
+    }
+
+    private sealed record DenseEntry(string Name, Tensor Param, Tensor ExpAvg, Tensor ExpAvgSq, Tensor? Original);
+
+    private sealed class DenseGroup(bool decay, bool applyL1)
+    {
+        public bool Decay { get; } = decay;
+        public bool ApplyL1 { get; } = applyL1;
+        public List<DenseEntry> Entries { get; } = new();
+
+        /// <summary>The kernel view; parameters that got no gradient this step are skipped, as torch optimizers do.</summary>
+        public IReadOnlyList<DenseAdamWTensor> Tensors() =>
+            Entries.Where(e => e.Param.grad is not null)
+                .Select(e => new DenseAdamWTensor(e.Param, e.Param.grad!, e.ExpAvg, e.ExpAvgSq, e.Original)).ToList();
+    }
+
+    private sealed class SparseGroup(bool decay) : IDisposable
+    {
+        public bool Decay { get; } = decay;
+        public List<string> Names { get; } = new();
+        public List<Tensor> Params { get; } = new();
+        public List<Tensor> Indices { get; } = new();
+        public List<Tensor> Originals { get; } = new();
+        public long[] Offsets { get; private set; } = Array.Empty<long>();
+        public Tensor? ExpAvg { get; private set; }
+        public Tensor? ExpAvgSq { get; private set; }
+        public Tensor? Original { get; private set; }
+        public long Count => Offsets.Length == 0 ? 0 : Offsets[^1];
+        private readonly Dictionary<int, Tensor> _zeroGrads = new();
+
+        public void Seal()
+        {
+            Offsets = new long[Params.Count + 1];
+            for (var i = 0; i < Params.Count; i++) Offsets[i + 1] = Offsets[i] + Indices[i].numel();
+            var device = Params.Count > 0 ? Params[0].device : torch.CPU;
+            ExpAvg = torch.zeros(Count, ScalarType.Float32, device).DetachFromDisposeScope();
+            ExpAvgSq = torch.zeros(Count, ScalarType.Float32, device).DetachFromDisposeScope();
+            // The group's own copy: the caller keeps (and disposes) the per-tensor compact θ0 it passed in.
+            Original = (Count == 0 ? torch.zeros(0, ScalarType.Float32, device) : torch.cat(Originals.ToArray(), 0)).DetachFromDisposeScope();
+            Originals.Clear();
+        }
+
+        public SparseAdamWGroup Batch()
+        {
+            var grads = new Tensor[Params.Count];
+            for (var i = 0; i < Params.Count; i++)
+            {
+                // A parameter the loss did not reach has no gradient yet; it then contributes zeros.
+                if (Params[i].grad is { } g) grads[i] = g;
+                else grads[i] = _zeroGrads.TryGetValue(i, out var z) ? z : _zeroGrads[i] = torch.zeros_like(Params[i]).DetachFromDisposeScope();
+            }
+            return new SparseAdamWGroup(Params, grads, Indices, Offsets, ExpAvg!, ExpAvgSq!, Original!);
+        }
+
+        public void Dispose()
+        {
+            ExpAvg?.Dispose();
+            ExpAvgSq?.Dispose();
+            Original?.Dispose();
+            foreach (var z in _zeroGrads.Values) z.Dispose();
+        }
+    }
+}
