@@ -1,0 +1,104 @@
+using System.Text;
+
+namespace DslSft.Data.Text;
+
+/// <summary>
+/// Streams a text file line by line, decoding each line as strict UTF-8, so that a bad byte is reported
+/// with the line it sits on (a StreamReader decodes whole buffers and loses the line). Strips a leading
+/// BOM and a trailing '\r' (Windows line ends). Line numbers are 1-based.
+/// </summary>
+public sealed class LineReader : IDisposable
+{
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+    private readonly Stream _stream;
+    private readonly byte[] _buffer = new byte[1 << 16];
+    private int _position;
+    private int _length;
+    private byte[] _line = new byte[256];
+
+    public LineReader(string path)
+    {
+        Path = path;
+        try
+        {
+            _stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new InvalidInputException("file not found", path, inner: e);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new InvalidInputException("file cannot be read (permission denied)", path, inner: e);
+        }
+    }
+
+    /// <summary>The file being read (used in error messages).</summary>
+    public string Path { get; }
+
+    /// <summary>1-based number of the line last returned by <see cref="ReadLine"/> (0 before the first).</summary>
+    public long LineNumber { get; private set; }
+
+    /// <summary>True when the last line returned was the final one and had no line terminator (a possibly truncated file).</summary>
+    public bool LastLineUnterminated { get; private set; }
+
+    /// <summary>Reads the next line without its terminator, or null at the end of the file.</summary>
+    public string? ReadLine()
+    {
+        int count = 0;
+        bool terminated = false;
+        while (true)
+        {
+            if (_position == _length)
+            {
+                _length = _stream.Read(_buffer, 0, _buffer.Length);
+                _position = 0;
+                if (_length == 0) break;
+            }
+            int newline = Array.IndexOf(_buffer, (byte)'\n', _position, _length - _position);
+            int end = newline < 0 ? _length : newline;
+            Append(ref count, end - _position);
+            _position = newline < 0 ? _length : newline + 1;
+            if (newline >= 0) { terminated = true; break; }
+        }
+        if (count == 0 && !terminated) return null;
+        LineNumber++;
+        LastLineUnterminated = !terminated;
+        int start = 0;
+        if (LineNumber == 1 && count >= 3 && _line[0] == 0xEF && _line[1] == 0xBB && _line[2] == 0xBF) start = 3;
+        if (count > start && _line[count - 1] == (byte)'\r') count--;
+        try
+        {
+            return StrictUtf8.GetString(_line, start, count - start);
+        }
+        catch (DecoderFallbackException e)
+        {
+            int column = FirstInvalidByte(_line.AsSpan(start, count - start));
+            throw new InvalidInputException($"invalid UTF-8 (byte 0x{_line[start + column]:X2} at column {column + 1}); the file must be UTF-8 encoded", Path, LineNumber, e);
+        }
+    }
+
+    /// <summary>All remaining lines, lazily.</summary>
+    public IEnumerable<string> ReadLines()
+    {
+        while (ReadLine() is { } line) yield return line;
+    }
+
+    public InvalidInputException Error(string message) => new(message, Path, LineNumber);
+
+    public void Dispose() => _stream.Dispose();
+
+    private void Append(ref int count, int n)
+    {
+        if (count + n > _line.Length) Array.Resize(ref _line, Math.Max(_line.Length * 2, count + n));
+        Buffer.BlockCopy(_buffer, _position, _line, count, n);
+        count += n;
+    }
+
+    private static int FirstInvalidByte(ReadOnlySpan<byte> bytes)
+    {
+        // The UTF-16 transcoder stops at the first invalid sequence and reports how many bytes it consumed.
+        var status = System.Text.Unicode.Utf8.ToUtf16(bytes, new char[bytes.Length], out int read, out _, replaceInvalidSequences: false);
+        return status == System.Buffers.OperationStatus.Done ? 0 : read;
+    }
+}

@@ -1,0 +1,97 @@
+using DslSft.Cli.Rendering;
+using DslSft.Tasks;
+using DslSft.Tasks.Evaluation;
+using DslSft.Tests.Data;
+using SkiaSharp;
+using Spectre.Console;
+
+namespace DslSft.Tests.Cli;
+
+public class RenderingTests
+{
+    private static ResultsTable Sample() => ResultsTable.FromEvaluations("POS zero-shot", "language",
+    [
+        ("mt", new EvaluationResult(TaskKind.Pos, 433, [new MetricValue("accuracy", 0.81234)])),
+        ("de", new EvaluationResult(TaskKind.Pos, 799, [new MetricValue("accuracy", 0.9)])),
+    ]);
+
+    [Fact]
+    public void Results_table_renders_markdown_with_percentages()
+    {
+        Assert.Equal(
+            "**POS zero-shot**\n\n| language | examples | accuracy |\n| --- | ---: | ---: |\n| mt | 433 | 81.23 |\n| de | 799 | 90.00 |\n",
+            Sample().ToMarkdown());
+    }
+
+    [Fact]
+    public void Results_table_json_keeps_fractions_and_numbers()
+    {
+        var json = Sample().ToJson();
+        Assert.Equal("POS zero-shot", (string?)json["title"]);
+        var first = json["rows"]![0]!;
+        Assert.Equal("mt", (string?)first["language"]);
+        Assert.Equal(433, (long)first["examples"]!);
+        Assert.Equal(0.81234, (double)first["accuracy"]!);
+    }
+
+    [Fact]
+    public void Results_table_renders_to_a_spectre_console()
+    {
+        var writer = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(writer), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors });
+        console.Profile.Width = 100;
+        console.Write(Sample().ToSpectre());
+        var text = writer.ToString();
+        Assert.Contains("POS zero-shot", text);
+        Assert.Contains("81.23", text);
+        Assert.Contains("│ de       │      799 │    90.00 │", text);
+    }
+
+    [Fact]
+    public void Rows_must_match_the_columns()
+    {
+        Assert.Throws<ArgumentException>(() => new ResultsTable("t", "a", "b").AddRow("only one"));
+    }
+
+    [Fact]
+    public void Training_progress_accepts_callbacks_and_returns_the_work_result()
+    {
+        var writer = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(writer), Ansi = AnsiSupport.No, Interactive = InteractionSupport.No });
+        int result = TrainingProgressRenderer.RunAsync(console, async progress =>
+        {
+            for (int step = 1; step <= 5; step++) progress.Report(step, 5, 1.0 / step, 5e-5, "full fine-tuning");
+            for (int step = 1; step <= 3; step++) progress.Report(step, 3, 0.5, double.NaN, "sparse fine-tuning");
+            await Task.Yield();
+            return 42;
+        }).GetAwaiter().GetResult();
+        Assert.Equal(42, result);
+        Assert.Equal("full fine-tuning loss 0.2000 lr 5e-5", TrainingProgressRenderer.Describe("full fine-tuning", 0.2, 5e-5));
+        Assert.Equal("eval", TrainingProgressRenderer.Describe("eval", double.NaN, double.NaN));
+    }
+
+    [Fact]
+    public void Heatmap_png_puts_row_zero_on_top_and_is_written_atomically()
+    {
+        using var files = new TempFiles();
+        var path = files.PathOf("heat.png");
+        // Row 0 = [0, 0], row 1 = [100, 100]: the top of the plot must be dark (viridis low), the bottom bright.
+        HeatmapPng.Save(path, new double[,] { { 0, 0 }, { 100, 100 } }, ["layer 0", "layer 1"], ["query", "key"], "changed parameters per tensor", width: 600, height: 400);
+        Assert.Equal(["heat.png"], Directory.GetFileSystemEntries(files.Root).Select(Path.GetFileName));
+        using var bitmap = SKBitmap.Decode(path);
+        Assert.Equal((600, 400), (bitmap.Width, bitmap.Height));
+        // Find the plotted area by scanning the middle column for the viridis extremes.
+        int x = bitmap.Width / 2 - 60;
+        var column = Enumerable.Range(0, bitmap.Height).Select(y => bitmap.GetPixel(x, y)).ToList();
+        int dark = column.FindIndex(c => c.Red < 90 && c.Green < 40 && c.Blue > 60);      // viridis 0: #440154
+        int bright = column.FindIndex(c => c.Red > 200 && c.Green > 200 && c.Blue < 80);  // viridis 1: #FDE725
+        Assert.True(dark >= 0 && bright >= 0, "both colour extremes should appear");
+        Assert.True(dark < bright, $"row 0 (dark, first seen at y={dark}) should be above row 1 (bright, y={bright})");
+    }
+
+    [Fact]
+    public void Heatmap_rejects_mismatched_labels()
+    {
+        Assert.Throws<ArgumentException>(() => HeatmapPng.Render(new double[2, 2], ["a"], ["x", "y"], "t"));
+    }
+}

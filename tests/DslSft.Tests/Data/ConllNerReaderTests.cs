@@ -1,0 +1,66 @@
+using DslSft.Data.Ner;
+
+namespace DslSft.Tests.Data;
+
+public class ConllNerReaderTests
+{
+    [Fact]
+    public void Reads_conll2003_layout_skipping_docstart()
+    {
+        using var files = new TempFiles();
+        var path = files.Text("en.txt",
+            "-DOCSTART- -X- -X- O\n\nEU NNP B-NP B-ORG\nrejects VBZ B-VP O\nGerman JJ B-NP B-MISC\n\nPeter NNP B-NP B-PER\nBlackburn NNP I-NP I-PER\n");
+        var sentences = ConllNerReader.Read(path).ToList();
+        Assert.Equal(2, sentences.Count);
+        Assert.Equal(["EU", "rejects", "German"], sentences[0].Words);
+        Assert.Equal(["B-ORG", "O", "B-MISC"], sentences[0].Labels);
+        Assert.Equal([3L, 4, 5], sentences[0].Lines);
+        Assert.Equal(["B-PER", "I-PER"], sentences[1].Labels);
+    }
+
+    [Fact]
+    public void Masakhaner_mapping_turns_date_and_misc_into_O()
+    {
+        using var files = new TempFiles();
+        var path = files.Text("hau.txt", "Ranar B-DATE\nLitinin I-DATE\nAbuja B-LOC\nKano B-MISC\n");
+        var sentence = ConllNerReader.Read(path, NerReadOptions.MasakhaNer).Single();
+        Assert.Equal(["O", "O", "B-LOC", "O"], sentence.Labels);
+    }
+
+    [Fact]
+    public void Iob1_input_is_converted_to_iob2()
+    {
+        using var files = new TempFiles();
+        // IOB1: I- opens entities; B- only separates adjacent entities of one type.
+        var path = files.Text("iob1.txt", "a I-PER\nb I-PER\nc B-PER\nd O\ne I-LOC\nf I-ORG\n");
+        var sentence = ConllNerReader.Read(path, new NerReadOptions { Scheme = TagScheme.Iob1 }).Single();
+        Assert.Equal(["B-PER", "I-PER", "B-PER", "O", "B-LOC", "B-ORG"], sentence.Labels);
+    }
+
+    [Fact]
+    public void Bad_tag_names_file_line_and_what_was_expected()
+    {
+        using var files = new TempFiles();
+        var path = files.Text("bad.txt", "a O\nb PERSON\n");
+        var e = Assert.Throws<InvalidInputException>(() => ConllNerReader.Read(path).ToList());
+        Assert.Equal($"{path}:2: expected a tag O, B-TYPE or I-TYPE in the last column, found 'PERSON'", e.Message);
+    }
+
+    [Fact]
+    public void Line_with_one_column_is_an_error()
+    {
+        using var files = new TempFiles();
+        var path = files.Text("one.txt", "a O\n\nb\n");
+        var e = Assert.Throws<InvalidInputException>(() => ConllNerReader.Read(path).ToList());
+        Assert.Equal($"{path}:3: expected a word and a tag separated by whitespace, found 1 column", e.Message);
+    }
+
+    [Fact]
+    public void Truncated_last_line_is_flagged()
+    {
+        using var files = new TempFiles();
+        var path = files.Text("t.txt", "a O\nb");
+        var e = Assert.Throws<InvalidInputException>(() => ConllNerReader.Read(path).ToList());
+        Assert.Equal($"{path}:2: expected a word and a tag separated by whitespace, found 1 column (the file may be truncated)", e.Message);
+    }
+}
