@@ -35,7 +35,7 @@ public class LtSftTrainerTests
         foreach (var (name, value) in after)
         {
             var differs = value.ne(before[name]).sum().item<long>();
-            if (TinyModel.RoleOf(name) == Models.ParameterRole.Maskable) changed += differs;
+            if (TinyModel.RoleOf(name) == DslSft.Models.ParameterRole.Maskable) changed += differs;
             else Assert.True(differs > 0, $"head '{name}' did not change");
         }
         Assert.InRange(changed, 1, 40);
