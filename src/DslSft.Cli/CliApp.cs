@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.CommandLine.Help;
 using System.CommandLine.Invocation;
 using DslSft.Cli.Commands;
 using DslSft.Cli.Infrastructure;
@@ -17,6 +16,8 @@ public static class CliApp
     public const int ExitFailure = 1;
     public const int ExitUsage = 2;
 
+    public const string ProgramName = "dslsft";
+
     /// <summary>The commands, one file each under Commands/. Adding a command is one line here.</summary>
     private static IEnumerable<Command> Commands()
     {
@@ -24,11 +25,16 @@ public static class CliApp
         yield return DataCommand.Create();
     }
 
-    public static RootCommand BuildRoot()
+    /// <summary>
+    /// The root command, named <c>dslsft</c> explicitly: a <see cref="RootCommand"/> takes its name from the
+    /// host assembly (DslSft.Cli), which would show in every usage line.
+    /// </summary>
+    public static Command BuildRoot()
     {
-        var root = new RootCommand("DslSft: composable sparse fine-tuning (LT-SFT) of transformer encoders.\n\nExamples:\n  dslsft data ../shared/data/ud/en_ewt-ud-dev.conllu\n  dslsft selfcheck\n  dslsft --version");
-        foreach (var option in root.Options)
-            if (option is VersionOption version) version.Action = new VersionAction();
+        var root = new Command(ProgramName, "DslSft: composable sparse fine-tuning (LT-SFT) of transformer encoders.");
+        CliCommand.SetExamples(root, "dslsft data ../shared/data/ud/en_ewt-ud-dev.conllu", "dslsft selfcheck", "dslsft --version");
+        root.Options.Add(HelpWithExamplesAction.CreateOption());
+        root.Options.Add(new VersionOption { Action = new VersionAction() });
         root.Options.Add(GlobalOptions.Verbose);
         root.Options.Add(GlobalOptions.Json);
         foreach (var command in Commands()) root.Subcommands.Add(command);
@@ -43,10 +49,10 @@ public static class CliApp
         RunAsync(BuildRoot(), args, output, error, cancel);
 
     /// <summary>Runs <paramref name="root"/> (built by <see cref="BuildRoot"/>, possibly extended) with the CLI's error handling.</summary>
-    public static async Task<int> RunAsync(RootCommand root, string[] args, TextWriter output, TextWriter error, CancellationToken cancel = default)
+    public static async Task<int> RunAsync(Command root, string[] args, TextWriter output, TextWriter error, CancellationToken cancel = default)
     {
         var parse = root.Parse(args);
-        if (parse.Errors.Count > 0 && parse.Action is not HelpAction && parse.Action is not VersionAction)
+        if (parse.Errors.Count > 0 && parse.Action is not HelpWithExamplesAction && parse.Action is not VersionAction)
         {
             foreach (var e in parse.Errors) error.WriteLine($"error: {e.Message}");
             error.WriteLine($"Run 'dslsft {CommandPath(parse)}--help' for usage.");
@@ -63,8 +69,9 @@ public static class CliApp
             if (verbose) error.WriteLine(e.ToString());
             return ExitUsage;
         }
-        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        catch (OperationCanceledException)
         {
+            // Ctrl+C (System.CommandLine cancels its own token) or the caller's token.
             error.WriteLine("cancelled");
             return ExitFailure;
         }

@@ -3,14 +3,15 @@ namespace DslSft.Metrics;
 /// <summary>
 /// Unlabelled and labelled attachment scores for dependency parsing. A word counts for UAS when its
 /// predicted head is right and for LAS when head and relation are both right. By default every word is
-/// scored, punctuation included (as composable-sft's ParsingMetric does); pass the id of the
-/// <c>punct</c> relation to leave out words whose gold relation is punctuation (the CoNLL-2006 convention).
+/// scored, punctuation and root attachments included; pass the id of the <c>punct</c> relation as
+/// <paramref name="excludeGoldRelation"/> to leave out gold punctuation (the CoNLL-2006 convention).
 /// </summary>
-/// <remarks>
-/// composable-sft masks words with <c>labels_arcs.ne(pad_token_id)</c>, which with BERT (pad 0) also
-/// drops every word whose gold head is the root. We score those words: they are part of the tree.
-/// </remarks>
-public sealed class AttachmentScore(int? excludeGoldRelation = null)
+/// <param name="excludeGoldHead">
+/// Leaves out words whose gold head is this value. Only for reproducing composable-sft's numbers: it masks
+/// words with <c>labels_arcs != pad_token_id</c>, so pass the model's pad id (BERT 0: root attachments are
+/// dropped; XLM-R 1).
+/// </param>
+public sealed class AttachmentScore(int? excludeGoldRelation = null, int? excludeGoldHead = null)
 {
     public long Words { get; private set; }
 
@@ -32,7 +33,7 @@ public sealed class AttachmentScore(int? excludeGoldRelation = null)
             throw new ArgumentException($"length mismatch: {n} gold heads, {goldRelations.Length} gold relations, {predictedHeads.Length} predicted heads, {predictedRelations.Length} predicted relations");
         for (int i = 0; i < n; i++)
         {
-            if (goldRelations[i] == excludeGoldRelation) continue;
+            if (goldRelations[i] == excludeGoldRelation || goldHeads[i] == excludeGoldHead) continue;
             Words++;
             if (goldHeads[i] != predictedHeads[i]) continue;
             HeadsCorrect++;

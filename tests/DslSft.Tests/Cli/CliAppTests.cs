@@ -20,9 +20,22 @@ public class CliAppTests
             Assert.Equal(0, result.ExitCode);
             Assert.Contains("Examples:", result.Stdout);
             Assert.Contains($"dslsft {command.Name}", result.Stdout);
+            Assert.Contains($"Usage:\n  dslsft {command.Name}", result.Stdout.Replace("\r\n", "\n"));
             Assert.Contains("--verbose", result.Stdout);
             Assert.Contains("--json", result.Stdout);
         }
+    }
+
+    [Fact]
+    public void Root_help_lists_commands_one_line_each_and_ends_with_examples()
+    {
+        var result = CliRunner.Run("--help");
+        Assert.Equal(0, result.ExitCode);
+        var text = result.Stdout.Replace("\r\n", "\n");
+        Assert.Contains("Usage:\n  dslsft [command] [options]", text);
+        Assert.Contains("\n  data <file>  Check a data file", text);
+        Assert.Equal(1, text.Split("Examples:").Length - 1);
+        Assert.EndsWith("Examples:\n  dslsft data ../shared/data/ud/en_ewt-ud-dev.conllu\n  dslsft selfcheck\n  dslsft --version\n\n", text);
     }
 
     [Fact]

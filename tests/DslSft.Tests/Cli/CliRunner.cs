@@ -10,7 +10,7 @@ internal static class CliRunner
 
     public static Result Run(params string[] args) => Run(CliApp.BuildRoot(), args);
 
-    public static Result Run(RootCommand root, params string[] args)
+    public static Result Run(Command root, params string[] args)
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();

@@ -54,17 +54,17 @@ public class RenderingTests
     }
 
     [Fact]
-    public void Training_progress_accepts_callbacks_and_returns_the_work_result()
+    public async Task Training_progress_accepts_callbacks_and_returns_the_work_result()
     {
         var writer = new StringWriter();
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(writer), Ansi = AnsiSupport.No, Interactive = InteractionSupport.No });
-        int result = TrainingProgressRenderer.RunAsync(console, async progress =>
+        int result = await TrainingProgressRenderer.RunAsync(console, async progress =>
         {
             for (int step = 1; step <= 5; step++) progress.Report(step, 5, 1.0 / step, 5e-5, "full fine-tuning");
             for (int step = 1; step <= 3; step++) progress.Report(step, 3, 0.5, double.NaN, "sparse fine-tuning");
             await Task.Yield();
             return 42;
-        }).GetAwaiter().GetResult();
+        });
         Assert.Equal(42, result);
         Assert.Equal("full fine-tuning loss 0.2000 lr 5e-5", TrainingProgressRenderer.Describe("full fine-tuning", 0.2, 5e-5));
         Assert.Equal("eval", TrainingProgressRenderer.Describe("eval", double.NaN, double.NaN));
@@ -93,5 +93,43 @@ public class RenderingTests
     public void Heatmap_rejects_mismatched_labels()
     {
         Assert.Throws<ArgumentException>(() => HeatmapPng.Render(new double[2, 2], ["a"], ["x", "y"], "t"));
+    }
+}
+
+public class LayerTensorGridTests
+{
+    [Fact]
+    public void Arranges_hf_parameter_names_by_layer_and_kind()
+    {
+        var grid = LayerTensorGrid.FromCounts(
+        [
+            ("bert.embeddings.word_embeddings.weight", 10),
+            ("bert.embeddings.LayerNorm.weight", 1),
+            ("bert.encoder.layer.0.attention.self.query.weight", 5),
+            ("bert.encoder.layer.0.attention.self.query.bias", 2),
+            ("bert.encoder.layer.0.output.dense.weight", 7),
+            ("bert.encoder.layer.1.attention.output.LayerNorm.bias", 3),
+            ("bert.encoder.layer.1.output.LayerNorm.weight", 4),
+            ("bert.encoder.layer.1.intermediate.dense.weight", 6),
+            ("classifier.weight", 8),
+            ("cls.predictions.transform.dense.weight", 9),
+        ]);
+        Assert.Equal(["embeddings", "layer 0", "layer 1", "heads"], grid.RowLabels);
+        Assert.Equal(11, grid.Values[0, 8]);
+        Assert.True(double.IsNaN(grid.Values[0, 0]));
+        Assert.Equal(7, grid.Values[1, 0]);     // query weight + bias
+        Assert.Equal(7, grid.Values[1, 6]);     // ffn out
+        Assert.True(double.IsNaN(grid.Values[1, 1]));
+        Assert.Equal((3, 6, 4), (grid.Values[2, 4], grid.Values[2, 5], grid.Values[2, 7]));
+        Assert.Equal(17, grid.Values[3, 8]);
+        Assert.Equal(55, grid.Total());
+    }
+
+    [Fact]
+    public void Layers_sort_numerically_and_xlmr_names_work()
+    {
+        var grid = LayerTensorGrid.FromCounts([("roberta.encoder.layer.10.attention.self.key.weight", 1), ("roberta.encoder.layer.2.attention.self.value.weight", 2)]);
+        Assert.Equal(["layer 2", "layer 10"], grid.RowLabels);
+        Assert.Equal((2, 1), (grid.Values[0, 2], grid.Values[1, 1]));
     }
 }

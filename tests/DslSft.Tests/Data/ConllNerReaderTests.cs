@@ -63,4 +63,15 @@ public class ConllNerReaderTests
         var e = Assert.Throws<InvalidInputException>(() => ConllNerReader.Read(path).ToList());
         Assert.Equal($"{path}:2: expected a word and a tag separated by whitespace, found 1 column (the file may be truncated)", e.Message);
     }
+
+    [Fact]
+    public void A_tag_outside_the_label_set_is_reported_at_its_line()
+    {
+        using var files = new TempFiles();
+        var path = files.Text("x.txt", "Abuja B-LOC\nKano B-DATE\n");
+        var labels = new DslSft.Tasks.LabelVocabulary(["O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC"]);
+        var sentence = ConllNerReader.Read(path).Single();
+        var e = Assert.Throws<InvalidInputException>(() => sentence.LabelIds(labels));
+        Assert.Equal($"{path}:2: unknown label 'B-DATE' (expected one of: O, B-PER, I-PER, B-ORG, I-ORG, B-LOC, I-LOC)", e.Message);
+    }
 }

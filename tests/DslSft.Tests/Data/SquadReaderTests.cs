@@ -77,4 +77,16 @@ public class SquadReaderTests
         var e = Assert.Throws<InvalidInputException>(() => SquadReader.Read(path));
         Assert.Equal($"{path}:1: expected a top-level \"data\" array (SQuAD format)", e.Message);
     }
+
+    [Fact]
+    public void Invalid_utf8_is_an_input_error()
+    {
+        using var files = new TempFiles();
+        var bytes = System.Text.Encoding.UTF8.GetBytes(Squad).ToList();
+        int at = bytes.IndexOf((byte)'q');
+        bytes.Insert(at, 0xFF);
+        var path = files.Bytes("bad.json", bytes.ToArray());
+        var e = Assert.Throws<InvalidInputException>(() => SquadReader.Read(path));
+        Assert.Equal($"{path}:4: invalid UTF-8 in this string; the file must be UTF-8 encoded", e.Message);
+    }
 }

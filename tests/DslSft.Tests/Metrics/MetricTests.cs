@@ -36,6 +36,17 @@ public class MetricTests
         Assert.Equal(2.0 / 3, score.Las, 12);
     }
 
+    [Fact]
+    public void Attachment_scores_can_mask_like_composable_sft()
+    {
+        // With BERT's pad id 0 the reference drops root attachments (word 2 here).
+        var score = new AttachmentScore(excludeGoldHead: 0);
+        score.Add([2, 0, 2, 2], [1, 2, 3, 9], [2, 1, 2, 3], [1, 2, 4, 9]);
+        Assert.Equal(3L, score.Words);
+        Assert.Equal(2.0 / 3, score.Uas, 12);
+        Assert.Equal(1.0 / 3, score.Las, 12);
+    }
+
     [Theory]
     [InlineData("The Quick, brown fox!", "quick brown fox")]
     [InlineData("  an   Apple\ta day ", "apple day")]

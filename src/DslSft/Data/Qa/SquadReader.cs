@@ -188,7 +188,14 @@ public static class SquadReader
         private string ReadString(string expected)
         {
             Expect(JsonTokenType.String, expected);
-            return _reader.GetString()!;
+            try
+            {
+                return _reader.GetString()!;
+            }
+            catch (InvalidOperationException e) when (e.InnerException is DecoderFallbackException)
+            {
+                throw new InvalidInputException("invalid UTF-8 in this string; the file must be UTF-8 encoded", _path, Line(), e);
+            }
         }
 
         private void Expect(JsonTokenType type, string expected)

@@ -3,10 +3,13 @@ using DslSft.Tasks.Parsing;
 
 namespace DslSft.Tasks.Evaluation;
 
-/// <summary>Dependency parsing: decode heads (greedy or MST) and relations, scored by UAS/LAS over all words.</summary>
-public sealed class ParsingEvaluator(HeadDecoding decoding, int? excludeGoldRelation = null)
+/// <summary>
+/// Dependency parsing: decode heads (greedy or MST) and relations, scored by UAS/LAS (see
+/// <see cref="AttachmentScore"/> for the two exclusion options).
+/// </summary>
+public sealed class ParsingEvaluator(HeadDecoding decoding, int? excludeGoldRelation = null, int? excludeGoldHead = null)
 {
-    private readonly AttachmentScore _score = new(excludeGoldRelation);
+    private readonly AttachmentScore _score = new(excludeGoldRelation, excludeGoldHead);
     private long _sentences;
 
     public DecodedParse Add(ReadOnlySpan<int> goldHeads, ReadOnlySpan<int> goldRelations, ParseScores scores)

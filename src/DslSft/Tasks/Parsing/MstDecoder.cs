@@ -4,8 +4,8 @@ namespace DslSft.Tasks.Parsing;
 /// Maximum spanning arborescence decoding (Chu-Liu/Edmonds) for dependency parsing. Arc scores are first
 /// turned into log-probabilities per dependent (log-softmax over its heads), so that a tree's score is the
 /// log-probability of its arcs. The result is always a tree rooted at 0 with exactly one word attached to
-/// the root (as UD requires): when the best unconstrained tree has several root children, each candidate
-/// root child is tried and the best-scoring tree kept.
+/// the root (as UD requires): when the best unconstrained tree has several root children, candidate root
+/// children are tried in order of an upper bound on their best tree, stopping when the bound cannot win.
 /// </summary>
 public static class MstDecoder
 {
@@ -13,17 +13,41 @@ public static class MstDecoder
     public static int[] Decode(ParseScores scores)
     {
         int n = scores.Words;
+        // Each word's argmax head maximises its own term, so when those heads already form a single-rooted
+        // tree no tree scores higher: the common case for a confident parser, at the cost of greedy decoding.
+        var greedy = ParseDecoder.GreedyHeads(scores);
+        if (IsSingleRootedTree(greedy)) return greedy;
         // Node 0 is the root; s[d, h] is the score of h → d.
         var s = new double[n + 1, n + 1];
-        for (int d = 0; d <= n; d++)
-            for (int h = 0; h <= n; h++)
-                s[d, h] = d == 0 || d == h ? double.NegativeInfinity : ParseDecoder.LogSoftmaxAt(scores.ArcRow(d), h);
+        for (int h = 0; h <= n; h++) s[0, h] = double.NegativeInfinity;
+        for (int d = 1; d <= n; d++)
+        {
+            var row = scores.ArcRow(d);
+            double logSum = ParseDecoder.LogSumExp(row);
+            for (int h = 0; h <= n; h++) s[d, h] = d == h ? double.NegativeInfinity : row[h] - logSum;
+        }
         var heads = Solve(s);
         if (RootChildren(heads) <= 1) return heads[1..];
+        // Try each word as the only root child, best upper bound first: a tree with root child r scores at
+        // most s[r, 0] plus every other word's best non-root head. Once that bound cannot beat the best tree
+        // found, no remaining candidate can either (exact, and usually only a few candidates are solved).
+        var bestOther = new double[n + 1];
+        double sumBestOther = 0;
+        for (int d = 1; d <= n; d++)
+        {
+            bestOther[d] = double.NegativeInfinity;
+            for (int h = 1; h <= n; h++) bestOther[d] = Math.Max(bestOther[d], s[d, h]);
+            sumBestOther += bestOther[d];
+        }
+        var candidates = Enumerable.Range(1, n)
+            .Select(r => (Root: r, Bound: s[r, 0] + sumBestOther - bestOther[r]))
+            .OrderByDescending(c => c.Bound)
+            .ToList();
         int[]? best = null;
         double bestScore = double.NegativeInfinity;
-        for (int r = 1; r <= n; r++)
+        foreach (var (r, bound) in candidates)
         {
+            if (best is not null && bound <= bestScore) break;
             var constrained = (double[,])s.Clone();
             for (int d = 1; d <= n; d++)
                 if (d != r) constrained[d, 0] = double.NegativeInfinity;
@@ -120,6 +144,22 @@ public static class MstDecoder
             foreach (var p in path) state[p] = 2;
         }
         return null;
+    }
+
+    private static bool IsSingleRootedTree(int[] heads)
+    {
+        int roots = 0;
+        foreach (var h in heads)
+        {
+            if (h < 0 || h > heads.Length) return false;
+            if (h == 0) roots++;
+        }
+        if (roots != 1) return false;
+        var withRoot = new int[heads.Length + 1];
+        heads.CopyTo(withRoot, 1);
+        for (int d = 1; d < withRoot.Length; d++)
+            if (withRoot[d] == d) return false;
+        return FindCycle(withRoot) is null;
     }
 
     private static int RootChildren(int[] heads) => heads.Skip(1).Count(h => h == 0);

@@ -11,8 +11,8 @@ public enum HeadDecoding
 
 /// <summary>
 /// Turns parser scores into heads and relations. The relation of each word is the argmax of its relation
-/// scores at the chosen head. (composable-sft's evaluation reads relations at the gold head instead, which
-/// flatters LAS when the head is wrong; we use the predicted head, the standard definition.)
+/// scores at the chosen head. (composable-sft's evaluation reads relations at the gold head; LAS is the
+/// same either way, since it only credits a relation when the head is right.)
 /// </summary>
 public static class ParseDecoder
 {
@@ -45,12 +45,15 @@ public static class ParseDecoder
         return total;
     }
 
-    internal static double LogSoftmaxAt(ReadOnlySpan<float> row, int index)
+    internal static double LogSoftmaxAt(ReadOnlySpan<float> row, int index) => row[index] - LogSumExp(row);
+
+    /// <summary>log Σ exp(row), shifted by the maximum for stability.</summary>
+    internal static double LogSumExp(ReadOnlySpan<float> row)
     {
         double max = double.NegativeInfinity;
         foreach (var v in row) max = Math.Max(max, v);
         double sum = 0;
         foreach (var v in row) sum += Math.Exp(v - max);
-        return row[index] - max - Math.Log(sum);
+        return max + Math.Log(sum);
     }
 }

@@ -1,0 +1,8 @@
+using DslSft.Benchmarks;
+
+// Usage: dotnet run -c Release --project tests/DslSft.Benchmarks -- --<area> [--quick]
+// Each area benchmark runs its baseline in the same run and writes docs/benchmarks/<area>.md.
+bool quick = args.Contains("--quick");
+if (args.Contains("--data")) return DataBenchmarks.Run(quick);
+Console.Error.WriteLine("usage: DslSft.Benchmarks --data [--quick]");
+return 2;
