@@ -89,7 +89,7 @@ namespace DslSft.Generators.Models
                         var shape = $"new long[] {{ {string.Join(", ", dims)} }}";
                         var init = member.Init == 0
                             ? $"{Torch}.zeros({shape})"
-                            : $"{Torch}.full({shape}, {member.Init.ToString("R", CultureInfo.InvariantCulture)})";
+                            : $"{Torch}.full({shape}, {member.Init.ToString("R", CultureInfo.InvariantCulture)}, dtype: {Torch}.ScalarType.Float32)";
                         w.Line($"{field} = {Torch}.nn.Parameter({init});");
                         w.Line($"{parent}.register_parameter({name}, {field});");
                         break;
