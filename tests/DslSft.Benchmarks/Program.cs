@@ -4,5 +4,6 @@ using DslSft.Benchmarks;
 // Each area benchmark runs its baseline in the same run and writes docs/benchmarks/<area>.md.
 bool quick = args.Contains("--quick");
 if (args.Contains("--data")) return DataBenchmarks.Run(quick);
-Console.Error.WriteLine("usage: DslSft.Benchmarks --data [--quick]");
+if (args.Contains("--sftfiles")) return SftFilesBenchmark.Run(args);
+Console.Error.WriteLine("usage: DslSft.Benchmarks --data|--sftfiles [--quick]");
 return 2;

@@ -48,9 +48,7 @@ public sealed class SparseDiff
     /// <summary>Indices and values copied to managed arrays.</summary>
     public (long[] Indices, float[] Values) ToArrays()
     {
-        using var indices = Indices.cpu().contiguous();
-        using var values = Values.cpu().contiguous();
-        return (indices.data<long>().ToArray(), values.data<float>().ToArray());
+        return (Formats.TensorBytes.ToArray<long>(Indices), Formats.TensorBytes.ToArray<float>(Values));
     }
 
     /// <summary>
@@ -63,8 +61,7 @@ public sealed class SparseDiff
         if (Shape.Any(d => d < 0))
             throw new InvalidInputException($"diff tensor '{name}' has a negative dimension in shape [{string.Join(", ", Shape)}]", source);
         long size = DenseSize;
-        using var cpu = Indices.cpu().contiguous();
-        var indices = cpu.data<long>().ToArray();
+        var indices = Formats.TensorBytes.ToArray<long>(Indices);
         long previous = -1;
         for (long i = 0; i < indices.Length; i++)
         {

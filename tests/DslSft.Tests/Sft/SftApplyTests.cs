@@ -198,6 +198,20 @@ public class SftApplyTests
         SftOperations.Apply(bound, other, new SftApplyOptions { VerifyBaseModel = false }).Revert();
     }
 
+    [Fact]
+    public void In_memory_diffs_with_duplicate_or_out_of_range_indices_are_rejected_before_any_change()
+    {
+        var model = new Dictionary<string, Tensor> { ["w"] = zeros(2, 3) };
+        static SparseFineTuning Sft(long[] indices) => new(
+            new Dictionary<string, SparseDiff> { ["w"] = SparseDiff.FromArrays([2, 3], indices, indices.Select(_ => 1f).ToArray()) },
+            new Dictionary<string, Tensor>());
+        Assert.Contains("not strictly increasing", Assert.Throws<InvalidInputException>(() => SftOperations.Apply(Sft([1, 4, 4]), model)).Message);
+        Assert.Contains("outside", Assert.Throws<InvalidInputException>(() => SftOperations.Apply(Sft([0, 6]), model)).Message);
+        Assert.True(model["w"].eq(0).all().item<bool>());
+        SftOperations.Apply(Sft([0, 5]), model);
+        Assert.Equal(new[] { 1f, 0, 0, 0, 0, 1f }, model["w"].data<float>().ToArray());
+    }
+
     /// <summary>Splits an SFT's diff entries into two disjoint SFTs (even / odd positions); abs go to the second.</summary>
     private static (SparseFineTuning, SparseFineTuning) SplitByParity(SparseFineTuning sft)
     {

@@ -53,7 +53,7 @@ internal static class SftFixtures
     private static int[] Bits(Tensor t)
     {
         using var c = t.detach().cpu().contiguous();
-        return c.data<float>().ToArray().Select(BitConverter.SingleToInt32Bits).ToArray();
+        return DslSft.Sft.Formats.TensorBytes.ToArray<float>(c).Select(BitConverter.SingleToInt32Bits).ToArray();
     }
 
     public static void AssertBitwiseEqual(IReadOnlyDictionary<string, Tensor> expected, IReadOnlyDictionary<string, Tensor> actual)

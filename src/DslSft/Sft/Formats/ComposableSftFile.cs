@@ -94,7 +94,7 @@ public static class ComposableSftFile
             rowMajor[k] = ColumnMajorIndex.ToRowMajor(linear, shape);
         }
         using var valuesTensor = archive.Materialize(valuesRef, $"diff tensor '{name}' values");
-        var values = valuesTensor.data<float>().ToArray();
+        var values = TensorBytes.ToArray<float>(valuesTensor);
         Array.Sort(rowMajor, values); // indices are unique, so the unstable sort is exact
         return SparseDiff.FromArrays(shape, rowMajor, values);
     }

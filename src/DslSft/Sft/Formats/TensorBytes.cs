@@ -20,6 +20,18 @@ internal static unsafe class TensorBytes
 
     public static long ByteLength(Tensor tensor) => tensor.numel() * ElementSize(tensor.dtype);
 
+    /// <summary>A copy of a 1-D tensor's elements (any device, any layout) as a managed array, in one memory copy.</summary>
+    public static T[] ToArray<T>(Tensor tensor) where T : unmanaged
+    {
+        using var cpu = tensor.detach().cpu().contiguous();
+        var result = new T[cpu.numel()];
+        if (result.Length == 0) return result;
+        var source = (T*)TensorMemory.Address(cpu, cpu.dtype, "tensor");
+        new ReadOnlySpan<T>(source, result.Length).CopyTo(result);
+        GC.KeepAlive(cpu);
+        return result;
+    }
+
     /// <summary>Fills a freshly allocated contiguous tensor from <paramref name="source"/>; throws EndOfStreamException when short.</summary>
     public static void ReadInto(Tensor tensor, Stream source)
     {

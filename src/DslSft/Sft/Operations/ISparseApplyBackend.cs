@@ -20,7 +20,7 @@ public interface ISparseApplyBackend
     void Restore(Tensor flatTarget, Tensor indices, Tensor originals);
 }
 
-/// <summary>The portable backend: TorchSharp's <c>index_select</c> / <c>index_put_</c> on the flat view.</summary>
+/// <summary>The portable backend: TorchSharp's <c>index_select</c> / <c>index_copy_</c> on the flat view.</summary>
 public sealed class TorchIndexBackend : ISparseApplyBackend
 {
     public static TorchIndexBackend Instance { get; } = new();
@@ -28,12 +28,13 @@ public sealed class TorchIndexBackend : ISparseApplyBackend
     public Tensor AddAndSaveOriginal(Tensor flatTarget, Tensor indices, Tensor values)
     {
         var originals = flatTarget.index_select(0, indices);
-        // accumulate: true adds in place, and with unique indices that is exactly one fp32 add per entry,
-        // the same arithmetic as composable-sft's `param += sparse_diff`.
-        flatTarget.index_put_(values, [indices], accumulate: true);
+        // Gather, add, scatter: exactly one fp32 add per entry, the same arithmetic as composable-sft's
+        // `param += sparse_diff`, and much faster on CPU than index_put_(accumulate: true), which sorts.
+        using var updated = originals.add(values);
+        flatTarget.index_copy_(0, indices, updated);
         return originals;
     }
 
     public void Restore(Tensor flatTarget, Tensor indices, Tensor originals) =>
-        flatTarget.index_put_(originals, [indices], accumulate: false);
+        flatTarget.index_copy_(0, indices, originals);
 }

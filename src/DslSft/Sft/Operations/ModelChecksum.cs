@@ -48,11 +48,19 @@ public static class ModelChecksum
     /// Throws <see cref="InvalidInputException"/> when <paramref name="sft"/> records a base-model checksum and
     /// <paramref name="parameters"/> do not match it. SFTs without a checksum (for example imported ones) pass.
     /// </summary>
-    public static void Verify(SparseFineTuning sft, IReadOnlyDictionary<string, Tensor> parameters, string? sftSource = null)
+    public static void Verify(SparseFineTuning sft, IReadOnlyDictionary<string, Tensor> parameters, string? sftSource = null) =>
+        Verify(sft, parameters, sftSource, cache: null);
+
+    internal static void Verify(SparseFineTuning sft, IReadOnlyDictionary<string, Tensor> parameters, string? sftSource, Dictionary<string, string>? cache)
     {
         var expected = sft.Metadata.BaseModelChecksum;
         if (string.IsNullOrEmpty(expected)) return;
-        var actual = ForSft(parameters, sft);
+        var key = string.Join("\n", sft.Diffs.Keys.Order(StringComparer.Ordinal));
+        if (cache is null || !cache.TryGetValue(key, out var actual))
+        {
+            actual = ForSft(parameters, sft);
+            if (cache is not null) cache[key] = actual;
+        }
         if (!string.Equals(expected, actual, StringComparison.OrdinalIgnoreCase))
         {
             var baseName = sft.Metadata.BaseModel is { } b ? $" '{b}'" : "";

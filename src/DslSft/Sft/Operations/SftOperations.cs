@@ -27,11 +27,12 @@ public static class SftOperations
     {
         options ??= SftApplyOptions.Default;
         if (sfts.Count == 0) throw new ArgumentException("no SFTs to apply", nameof(sfts));
+        var checksums = new Dictionary<string, string>(StringComparer.Ordinal); // one hash per distinct diff-tensor set
         for (int i = 0; i < sfts.Count; i++)
         {
             var label = sfts.Count == 1 ? null : $"SFT {i + 1} of {sfts.Count}";
             CheckCompatible(sfts[i], parameters, options, label);
-            if (options.VerifyBaseModel) ModelChecksum.Verify(sfts[i], parameters, label);
+            if (options.VerifyBaseModel) ModelChecksum.Verify(sfts[i], parameters, label, checksums);
         }
 
         var merged = MergeDiffs(sfts);
@@ -128,6 +129,16 @@ public static class SftOperations
                 long min = minTensor.item<long>(), max = maxTensor.item<long>();
                 if (min < 0 || max >= diff.DenseSize)
                     throw new InvalidInputException($"diff tensor '{name}' has indices in [{min}, {max}] outside the {diff.DenseSize} elements of the parameter", sftLabel);
+            }
+            if (diff.Count > 1)
+            {
+                // Unique indices are what makes the gather/add/scatter exactly one add per entry; sorted is the format's promise.
+                using var later = diff.Indices.narrow(0, 1, diff.Count - 1);
+                using var earlier = diff.Indices.narrow(0, 0, diff.Count - 1);
+                using var steps = later - earlier;
+                using var smallest = steps.min();
+                if (smallest.item<long>() <= 0)
+                    throw new InvalidInputException($"diff tensor '{name}': indices are not strictly increasing (duplicates or unsorted)", sftLabel);
             }
         }
         if (!options.WithAbs) return;
