@@ -5,6 +5,7 @@ using static TorchSharp.torch;
 
 namespace DslSft.Tests.Engine;
 
+[Collection(EngineTrainingCollection.Name)]
 public class LtSftTrainerTests
 {
     private static LtSftOptions Options(long k = 40, int iterations = 1) => new()

@@ -79,7 +79,7 @@ public sealed class MlmCollator
         var candidates = torch.tensor(maskable, shape);
 
         // Three draws per position from one generator keep the result a function of (generator state, batch).
-        var chosen = torch.rand(shape, generator: generator).lt_(MaskProbability).logical_and_(candidates);
+        var chosen = torch.rand(shape, generator: generator).lt(MaskProbability).logical_and_(candidates);
         var replaceDraw = torch.rand(shape, generator: generator);
         var randomTokens = torch.randint(0, VocabularySize, shape, ScalarType.Int64, generator: generator);
         var toMask = chosen.logical_and(replaceDraw.lt(0.8));
