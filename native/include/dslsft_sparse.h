@@ -37,6 +37,10 @@ typedef struct dslsft_selection_tensor {
 DSLSFT_API dslsft_status dslsft_topk_abs_diff(const dslsft_selection_tensor* tensors, int32_t tensor_count,
                                               int64_t k, int64_t* out_indices, int64_t* out_counts);
 
+/* Scratch memory (bytes, at its peak) and passes over θ/θ0 of the last successful dslsft_topk_abs_diff on
+ * this thread (0 and 0 after K = 0). For benchmarks and diagnostics; either pointer may be NULL. */
+DSLSFT_API void dslsft_topk_last_stats(int64_t* scratch_bytes, int32_t* passes);
+
 /* ---- random selection ------------------------------------------------------------------------------ */
 /* Selects k entries uniformly at random (every k-subset of the eligible entries is equally likely) with a
  * deterministic generator seeded by `seed`: the same inputs and seed give the same selection on every

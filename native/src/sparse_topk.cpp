@@ -13,9 +13,16 @@
 // Order of ties: keys equal to the K-th key are taken by increasing global position (tensor position,
 // then flat index), which is what "first in the slice order" gives because slices are ordered.
 #include "sparse_common.hpp"
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 namespace dslsft::sparse {
 namespace {
+
+// What the last call on this thread needed (dslsft_topk_last_stats): benchmarks report it.
+thread_local int64_t last_scratch_bytes = 0;
+thread_local int32_t last_passes = 0;
 
 constexpr int kLowBitCount = 16;
 constexpr uint32_t kHighBins = 1u << (31 - kLowBitCount);  // keys have 31 significant bits
@@ -42,6 +49,24 @@ inline void for_each_key_block(const dslsft_selection_tensor& ts, int64_t start,
     }
     visit(first, static_cast<const uint32_t*>(keys), count);
   }
+}
+
+// Bit j set when keys[j] >= threshold, for j in [0, 16). Keys are <= 0x7FFFFFFF, so signed compares are exact.
+// Reads 16 keys: callers mask off the bits past the end of a short block (the key buffer has kBlock slots).
+inline uint32_t at_least_16(const uint32_t* keys, uint32_t threshold) {
+#ifdef __SSE2__
+  const __m128i below = _mm_set1_epi32(static_cast<int>(threshold) - 1);
+  uint32_t bits = 0;
+  for (int q = 0; q < 4; q++) {
+    const __m128i k = _mm_loadu_si128(reinterpret_cast<const __m128i*>(keys + 4 * q));
+    bits |= static_cast<uint32_t>(_mm_movemask_ps(_mm_castsi128_ps(_mm_cmpgt_epi32(k, below)))) << (4 * q);
+  }
+  return bits;
+#else
+  uint32_t bits = 0;
+  for (int j = 0; j < 16; j++) bits |= static_cast<uint32_t>(keys[j] >= threshold) << j;
+  return bits;
+#endif
 }
 
 // Element-wise form of the above, for the rare paths.
@@ -108,6 +133,8 @@ dslsft_status topk(const dslsft_selection_tensor* tensors, int32_t tensor_count,
   const char* fn = "dslsft_topk_abs_diff";
   if (dslsft_status s = check_selection(fn, tensors, tensor_count, k, out_indices, out_counts, true); s != DSLSFT_OK) return s;
   GlobalLayout layout(tensors, tensor_count);
+  last_scratch_bytes = 0;
+  last_passes = 0;
   if (k == 0) {
     std::fill(out_counts, out_counts + tensor_count, 0);
     return DSLSFT_OK;
@@ -166,6 +193,8 @@ dslsft_status topk(const dslsft_selection_tensor* tensors, int32_t tensor_count,
   }
   const int64_t boundary_size = bin_total[boundary];
   slice_hist = std::vector<uint32_t>();  // free the pass-1 histograms before the next allocations
+  const int64_t pass1_bytes = (S + max_threads()) * int64_t{kHighBins} * 4 + int64_t{kHighBins} * 8;
+  last_passes = 2;
 
   // ---- the whole boundary bin is selected: one more pass writes everything >= its lowest key ------
   if (need == boundary_size) {
@@ -173,6 +202,7 @@ dslsft_status topk(const dslsft_selection_tensor* tensors, int32_t tensor_count,
     for (int64_t s = 1; s < S; s++) offset[s] = offset[s - 1] + sure[s - 1] + in_boundary[s - 1];
     const int64_t above_key = (static_cast<int64_t>(boundary) << kLowBitCount) - 1;
     write_selected(slices, above_key, 0xFFFFFFFFu /* no key equals this */, no_quota, offset, out_indices);
+    last_scratch_bytes = pass1_bytes;
     global_to_per_tensor(layout, out_indices, k, out_counts);
     return DSLSFT_OK;
   }
@@ -182,6 +212,8 @@ dslsft_status topk(const dslsft_selection_tensor* tensors, int32_t tensor_count,
   const int64_t candidate_budget = std::max<int64_t>(INT64_C(1) << 17, total / 200);
   if (boundary_size <= candidate_budget && total < kPackedPositionLimit) {
     std::vector<uint64_t> candidates(boundary_size);
+    const uint32_t candidate_key = boundary << kLowBitCount;  // lowest key of the boundary bin
+    const uint64_t sure_key = static_cast<uint64_t>(boundary + 1) << kLowBitCount;  // lowest key above it
     std::vector<int64_t> sure_offset(S, 0), candidate_offset(S, 0);
     for (int64_t s = 1; s < S; s++) {
       sure_offset[s] = sure_offset[s - 1] + sure[s - 1];
@@ -193,20 +225,18 @@ dslsft_status topk(const dslsft_selection_tensor* tensors, int32_t tensor_count,
       layout.for_each_run(slices.begin(s), slices.end(s), [&](int32_t t, int64_t start, int64_t stop) {
         const int64_t tensor_begin = layout.begin[t];
         for_each_key_block(tensors[t], start, stop, [&](int64_t first, const uint32_t* keys, int count) {
-          // Branch-free: note every element's offset in both lists and advance only the matching one.
-          int16_t hit[kBlock], near[kBlock];
-          int hits = 0, nears = 0;
-          for (int j = 0; j < count; j++) {
-            const uint32_t bin = keys[j] >> kLowBitCount;
-            hit[hits] = static_cast<int16_t>(j);
-            near[nears] = static_cast<int16_t>(j);
-            hits += bin > boundary;
-            nears += bin == boundary;
-          }
           const int64_t position = tensor_begin + first;
-          for (int h = 0; h < hits; h++) out_indices[w++] = position + hit[h];
-          for (int h = 0; h < nears; h++)
-            candidates[c++] = (static_cast<uint64_t>(position + near[h]) << kLowBitCount) | (keys[near[h]] & kLowMask);
+          // Most keys are below the boundary bin: test 16 at a time, then visit only the hits.
+          for (int j0 = 0; j0 < count; j0 += 16) {
+            uint32_t hits = at_least_16(keys + j0, candidate_key);
+            if (count - j0 < 16) hits &= (1u << (count - j0)) - 1;
+            while (hits) {
+              const int j = j0 + __builtin_ctz(hits);
+              hits &= hits - 1;
+              if (keys[j] >= sure_key) out_indices[w++] = position + j;
+              else candidates[c++] = (static_cast<uint64_t>(position + j) << kLowBitCount) | (keys[j] & kLowMask);
+            }
+          }
         });
       });
     }
@@ -226,6 +256,7 @@ dslsft_status topk(const dslsft_selection_tensor* tensors, int32_t tensor_count,
       if (bits > low || (bits == low && ties_left-- > 0)) chosen[chosen_count++] = static_cast<int64_t>(c >> kLowBitCount);
     }
     merge_from_back(out_indices, above, chosen, chosen_count);
+    last_scratch_bytes = std::max(pass1_bytes, boundary_size * 8 + int64_t{kLowBins} * 8 + int64_t{kHighBins} * 8);
     global_to_per_tensor(layout, out_indices, k, out_counts);
     return DSLSFT_OK;
   }
@@ -261,12 +292,19 @@ dslsft_status topk(const dslsft_selection_tensor* tensors, int32_t tensor_count,
   }
   const uint32_t threshold = (boundary << kLowBitCount) | low;
   write_selected(slices, threshold, threshold, quota, offset, out_indices);
+  last_passes = 3;
+  last_scratch_bytes = std::max(pass1_bytes, S * int64_t{kLowBins} * 4 + int64_t{kLowBins} * 8 + int64_t{kHighBins} * 8);
   global_to_per_tensor(layout, out_indices, k, out_counts);
   return DSLSFT_OK;
 }
 
 }  // namespace
 }  // namespace dslsft::sparse
+
+extern "C" DSLSFT_API void dslsft_topk_last_stats(int64_t* scratch_bytes, int32_t* passes) {
+  if (scratch_bytes) *scratch_bytes = dslsft::sparse::last_scratch_bytes;
+  if (passes) *passes = dslsft::sparse::last_passes;
+}
 
 extern "C" DSLSFT_API dslsft_status dslsft_topk_abs_diff(const dslsft_selection_tensor* tensors, int32_t tensor_count,
                                                          int64_t k, int64_t* out_indices, int64_t* out_counts) {

@@ -38,6 +38,13 @@ static void random_tensors_many_k() {
   ts[3].use_base = false;  // ranks |θ| itself
   const int64_t m = eligible(ts);
   for (int64_t k : {int64_t(0), int64_t(1), int64_t(2), int64_t(100), m / 8, m / 2, m - 1, m}) check_against_reference(ts, k, "random");
+  // Usual case: two passes, scratch = histograms + candidates, far below the input size for big inputs.
+  check_against_reference(ts, 100, "random");
+  int64_t scratch = -1;
+  int32_t passes = -1;
+  dslsft_topk_last_stats(&scratch, &passes);
+  CHECK(passes == 2);
+  CHECK(scratch > 0 && scratch < (int64_t)(1 << 22));
 }
 
 static void heavy_ties_break_by_tensor_then_index() {
@@ -106,7 +113,11 @@ static void every_internal_path() {
       levels[t].values.push_back((float)(1 + (i * 7 + t) % 3));
       levels[t].base.push_back(0.0f);
     }
+  int64_t scratch = -1;
+  int32_t passes = -1;
   check_against_reference(levels, 800, "whole bin");
+  dslsft_topk_last_stats(&scratch, &passes);
+  CHECK(passes == 2);
   check_against_reference(levels, 400, "whole top bin");
 
   // Huge boundary bin with distinct low bits: all |Δ| in [1, 1 + 2^-7) share their high 16 bits.
@@ -121,6 +132,8 @@ static void every_internal_path() {
     huge[t].excluded = random_subset(rng, 70000, 0.01);
   }
   check_against_reference(huge, 1000, "huge bin, distinct");
+  dslsft_topk_last_stats(&scratch, &passes);
+  CHECK(passes == 3);
   check_against_reference(huge, 150000, "huge bin, distinct, large k");
 
   // Huge boundary bin of equal values: only the tie order decides.

@@ -5,5 +5,6 @@ using DslSft.Benchmarks;
 bool quick = args.Contains("--quick");
 if (args.Contains("--data")) return DataBenchmarks.Run(quick);
 if (args.Contains("--sftfiles")) return SftFilesBenchmark.Run(args);
-Console.Error.WriteLine("usage: DslSft.Benchmarks --data|--sftfiles [--quick]");
+if (args.Contains("--sparse")) return SparseBenchmark.Run(args);
+Console.Error.WriteLine("usage: DslSft.Benchmarks --data|--sftfiles|--sparse [--quick]");
 return 2;

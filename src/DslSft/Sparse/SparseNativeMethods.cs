@@ -20,6 +20,7 @@ internal static unsafe partial class SparseNativeMethods
     private const string Library = Native.NativeMethods.Library;
 
     [LibraryImport(Library)] public static partial int dslsft_topk_abs_diff(NativeSelectionTensor* tensors, int tensorCount, long k, long* outIndices, long* outCounts);
+    [LibraryImport(Library)] public static partial void dslsft_topk_last_stats(long* scratchBytes, int* passes);
     [LibraryImport(Library)] public static partial int dslsft_random_select(NativeSelectionTensor* tensors, int tensorCount, long k, ulong seed, long* outIndices, long* outCounts);
     [LibraryImport(Library)] public static partial int dslsft_count_mask(byte* mask, long n, long* outCount);
     [LibraryImport(Library)] public static partial int dslsft_compact_mask(byte* mask, long n, long* outIndices, long capacity, long* outCount);

@@ -21,8 +21,23 @@ public static unsafe class TopKSelector
     /// <param name="k">How many entries to select in total; at most the number of eligible entries.</param>
     /// <param name="excluded">Optional, one per tensor (null entries allowed): sorted row-major flat int64 indices that
     /// may not be selected, such as those already selected in an earlier iteration.</param>
-    /// <returns>One 1-D int64 tensor per input tensor: its selected row-major flat indices, strictly increasing.</returns>
-    /// <exception cref="ArgumentException">Bad input; the message names the tensor.</exception>
+    /// <returns>One 1-D int64 tensor per input tensor: its selected row-major flat indices, strictly increasing.
+    /// The lists are views into one buffer of K entries (disposing one list does not free the others).</returns>
+    /// <exception cref="ArgumentException">Bad input (wrong dtype/device/contiguity, mismatched sizes, bad exclusion
+    /// list, K above the number of eligible entries, NaN change); the message names the tensor.</exception>
+    /// <remarks>CPU tensors only for now; the CUDA twin (dslsft_cuda_topk_abs_diff) is reachable through the C ABI.</remarks>
     public static Tensor[] Select(IReadOnlyList<TensorPair> tensors, long k, IReadOnlyList<Tensor?>? excluded = null) =>
         NativeSelection.Run(tensors, k, excluded, readsValues: true, SparseNativeMethods.dslsft_topk_abs_diff);
+
+    /// <summary>
+    /// Peak scratch memory (bytes) and number of passes over θ/θ0 of the last <see cref="Select"/> on this thread
+    /// (0 and 0 after K = 0). For benchmarks and diagnostics.
+    /// </summary>
+    public static (long ScratchBytes, int Passes) LastCallStatistics()
+    {
+        long bytes;
+        int passes;
+        SparseNativeMethods.dslsft_topk_last_stats(&bytes, &passes);
+        return (bytes, passes);
+    }
 }

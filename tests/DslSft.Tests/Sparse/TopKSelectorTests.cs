@@ -71,6 +71,18 @@ public class TopKSelectorTests
     }
 
     [Fact]
+    public void Reports_two_passes_and_histogram_sized_scratch_in_the_usual_case()
+    {
+        var model = RandomModel(8, [300, 200], [5000]);
+        TopKSelector.Select(model, 1000);
+        var (scratch, passes) = TopKSelector.LastCallStatistics();
+        Assert.Equal(2, passes);
+        Assert.InRange(scratch, 1, 8L << 20);  // histograms + candidates, independent of N
+        TopKSelector.Select(model, 0);
+        Assert.Equal((0L, 0), TopKSelector.LastCallStatistics());
+    }
+
+    [Fact]
     public void A_nan_change_names_the_tensor_and_index()
     {
         var model = RandomModel(6, [4, 5], [6]);
