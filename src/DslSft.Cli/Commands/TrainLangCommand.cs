@@ -1,0 +1,86 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using DslSft.Cli.Infrastructure;
+using DslSft.Cli.Rendering;
+using DslSft.Cli.Wiring;
+using DslSft.Data.Mlm;
+using DslSft.Data.Text;
+using DslSft.Models;
+using DslSft.Training;
+
+namespace DslSft.Cli.Commands;
+
+/// <summary>
+/// `dslsft train-lang`: a language SFT by masked-LM LT-SFT on raw text, as composable-sft's run_mlm does it
+/// (lines packed into blocks of --max-length, or one example per line; 15% of tokens masked 80/10/10).
+/// The output directory holds the SFT, the JSONL log and the loss plot.
+/// </summary>
+public static class TrainLangCommand
+{
+    public static Command Create()
+    {
+        var model = CommonOptions.Model();
+        var train = new Option<string>("--train") { Description = "Raw text (one sentence or document per line) or a .conllu file (its '# text =' lines).", Required = true, HelpName = "file" };
+        var lineByLine = new Option<bool>("--line-by-line") { Description = "One example per line (truncated) instead of packing lines into blocks of --max-length." };
+        var mlmProbability = new Option<double>("--mlm-probability") { Description = "Share of tokens chosen for prediction (80% [MASK], 10% random, 10% unchanged).", DefaultValueFactory = _ => 0.15 };
+        var maxLength = CommonOptions.MaxLength();
+        var seed = CommonOptions.Seed();
+        var output = CommonOptions.Output("SFT directory to write (sft.safetensors, train_log.jsonl, loss.png), atomically.");
+        var overwrite = CommonOptions.Overwrite();
+        var lt = new LtSftCommandOptions(defaultL1: 0.1, freezeDecoder: true);
+        var command = CliCommand.Create("train-lang", "Learn a language SFT: masked-LM LT-SFT on raw text.",
+            "dslsft train-lang -m minilm --train ../shared/data/ud/mt_mudt-ud-train.conllu --num-params 100000 --full-steps 2000 --sparse-steps 2000 -o sft/lang-mt",
+            "dslsft train-lang -m ../shared/fixtures/tiny-bert --train corpus.txt --proportion 0.05 --full-steps 10 --sparse-steps 10 --max-length 32 -o sft/tiny-lang --json -");
+        foreach (var option in new Option[] { model, train, lineByLine, mlmProbability, maxLength, seed, output, overwrite }) command.Options.Add(option);
+        lt.AddTo(command);
+        command.SetHandler(async (parse, context, cancel) =>
+        {
+            var outputPath = parse.GetValue(output)!;
+            bool replace = parse.GetValue(overwrite);
+            int seedValue = parse.GetValue(seed);
+            OutputDirectory.CheckWritable(outputPath, replace);
+            var options = lt.Read(parse, seedValue, outputPath);
+            double probability = parse.GetValue(mlmProbability);
+            if (probability is <= 0 or >= 1) throw new InvalidInputException($"--mlm-probability must be in (0, 1), got {probability}");
+            var trainPath = parse.GetValue(train)!;
+            if (!File.Exists(trainPath)) throw new InvalidInputException("training text not found", trainPath);
+
+            using var baseModel = BaseModel.Load(parse.GetValue(model)!, ModelHead.MaskedLM);
+            int length = parse.GetValue(maxLength);
+            if (length <= 2 || length > baseModel.Tokenizer.ModelMaxLength)
+                throw new InvalidInputException($"--max-length must be in [3, {baseModel.Tokenizer.ModelMaxLength}] for this model, got {length}");
+            var builder = new MlmSequenceBuilder(new TokenizerSubwordEncoder(baseModel.Tokenizer), length);
+            var lines = RawTextReader.Read(trainPath);
+            var sequences = (parse.GetValue(lineByLine) ? builder.LineByLine(lines) : builder.Pack(lines))
+                .Select(s => s.InputIds.Select(i => (long)i).ToArray()).ToList();
+            if (sequences.Count == 0)
+                throw new InvalidInputException($"no training sequences: the text is shorter than one block of {length} tokens (use --line-by-line or a smaller --max-length)", trainPath);
+
+            var tokenizer = baseModel.Tokenizer;
+            var collator = new MlmCollator(tokenizer.VocabularySize, tokenizer.MaskTokenId, tokenizer.PadTokenId,
+                tokenizer.SpecialTokenIds.Select(i => (long)i), seedValue, probability);
+            var data = new ShuffledTrainingData<long[], ModelBatch>(sequences, lt.BatchSizeOf(parse), batch =>
+            {
+                var mlm = collator.Collate(batch);
+                return new ModelBatch(mlm.InputIds, mlm.AttentionMask) { Labels = mlm.Labels };
+            }, seedValue);
+            var arguments = new Dictionary<string, string>
+            {
+                ["task"] = "mlm",
+                ["train_file"] = Path.GetFileName(trainPath),
+                ["max_seq_length"] = length.ToString(CultureInfo.InvariantCulture),
+                ["mlm_probability"] = probability.ToString("R", CultureInfo.InvariantCulture),
+                ["line_by_line"] = parse.GetValue(lineByLine) ? "true" : "false",
+            };
+            var result = await SftTraining.TrainAsync(context, baseModel, (ModelBatch b) => baseModel.Model.Forward(b).Loss!,
+                data, options, outputPath, replace, arguments, cancel);
+
+            var summary = TrainingSummary.Table("train-lang", outputPath, sequences.Count, result);
+            context.Show(summary.ToSpectre());
+            context.WriteJson(TrainingSummary.Json(outputPath, sequences.Count, result));
+            return CliApp.ExitOk;
+        });
+        return command;
+    }
+}
