@@ -6,5 +6,6 @@ bool quick = args.Contains("--quick");
 if (args.Contains("--data")) return DataBenchmarks.Run(quick);
 if (args.Contains("--sftfiles")) return SftFilesBenchmark.Run(args);
 if (args.Contains("--sparse")) return SparseBenchmark.Run(args);
-Console.Error.WriteLine("usage: DslSft.Benchmarks --data|--sftfiles|--sparse [--quick]");
+if (args.Contains("--models")) return ModelBenchmark.Run(args);
+Console.Error.WriteLine("usage: DslSft.Benchmarks --data|--sftfiles|--sparse|--models [--quick] (models: [--iterations N] [--large-iterations N] [--no-large-warmup])");
 return 2;

@@ -2,6 +2,10 @@ using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 
+// Release tracking (RS2008) needs AnalyzerReleases.*.md files registered in the shared generator project; the IDs are
+// documented and stable here instead.
+#pragma warning disable RS2008
+
 namespace DslSft.Generators.Models
 {
     /// <summary>Every diagnostic of the architecture DSL, with stable IDs (DSM = DslSft Models).</summary>

@@ -42,9 +42,12 @@ public sealed class ConfigJsonReader
         {
             throw new InvalidInputException($"malformed JSON: {e.Message}", source, e.LineNumber is { } line ? line + 1 : null, e);
         }
-        if (document.RootElement.ValueKind != JsonValueKind.Object)
-            throw new InvalidInputException($"a configuration must be a JSON object, found {document.RootElement.ValueKind}", source);
-        return new ConfigJsonReader(document.RootElement.Clone(), source);
+        using (document)
+        {
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+                throw new InvalidInputException($"a configuration must be a JSON object, found {document.RootElement.ValueKind}", source);
+            return new ConfigJsonReader(document.RootElement.Clone(), source);
+        }
     }
 
     /// <summary>True when the key is present and not JSON null.</summary>

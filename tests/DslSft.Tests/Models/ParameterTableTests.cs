@@ -159,3 +159,24 @@ public sealed class ParameterTableTests
         }
     }
 }
+
+/// <summary>composable-sft's setup on tiny-bert: with LayerNorms frozen, the maskable tensors are its 27 diff tensors and the dense ones its abs tensors.</summary>
+public sealed class ComposableSftRoleTests
+{
+    [SharedDataFact]
+    public void Frozen_layer_norms_leave_exactly_the_tensors_composable_sft_diffs()
+    {
+        using var model = HfModel.Load(SharedData.Fixture("tiny-bert"), ModelHead.MaskedLM).Model;
+        model.FreezeLayerNorms();
+        var table = ParameterTable.Build(model);
+        var meta = System.Text.Json.JsonDocument.Parse(File.ReadAllText(SharedData.Fixture("composable-sft", "lang-mlm", "expected_meta.json"))).RootElement;
+        var diffNames = meta.GetProperty("diff_shapes").EnumerateObject().Select(p => p.Name).Order().ToList();
+        Assert.Equal(27, diffNames.Count);
+        Assert.Equal(diffNames, table.MaskablePlan().Slices.Select(s => s.Name).Order());
+        foreach (var shape in meta.GetProperty("diff_shapes").EnumerateObject())
+            Assert.Equal(shape.Value.EnumerateArray().Select(d => d.GetInt64()), table[shape.Name].Shape);
+        // Dense (abs) tensors: the MLM bias and transform dense (the transform LayerNorm is frozen).
+        var abs = meta.GetProperty("abs_tensors").EnumerateObject().Select(p => p.Name).Order().ToList();
+        Assert.Equal(abs, table.WithRole(ParameterRole.DenseHead).Select(e => e.Name).Order());
+    }
+}
