@@ -56,6 +56,18 @@ public class MiniLMImportTests(MiniLMFixture fixture)
     }
 
     [MiniLMFact]
+    public void Safetensors_header_carries_the_metadata_HF_requires()
+    {
+        using var file = File.OpenRead(Path.Combine(fixture.ModelDirectory, "model.safetensors"));
+        var lengthBytes = new byte[8];
+        file.ReadExactly(lengthBytes);
+        var header = new byte[BitConverter.ToInt64(lengthBytes)];
+        file.ReadExactly(header);
+        using var json = System.Text.Json.JsonDocument.Parse(header);
+        Assert.Equal("pt", json.RootElement.GetProperty("__metadata__").GetProperty("format").GetString());
+    }
+
+    [MiniLMFact]
     public void Every_weight_equals_its_ONNX_initializer_bit_for_bit()
     {
         var graph = OnnxModelReader.Read(fixture.OnnxBytes, "minilm.onnx");

@@ -79,6 +79,10 @@ public class ModelRegistryTests(MiniLMFixture fixture)
     }
 
     [Fact]
-    public void Cache_location_follows_DSLSFT_CACHE() =>
-        Assert.EndsWith(Path.Combine("models"), ModelRegistry.DefaultModelsDirectory());
+    public void Cache_location_follows_DSLSFT_CACHE()
+    {
+        Assert.Equal("/data/cache/models", ModelRegistry.ModelsDirectoryFor("/data/cache", "/home/u"));
+        Assert.Equal("/home/u/.cache/dslsft/models", ModelRegistry.ModelsDirectoryFor(null, "/home/u"));
+        Assert.Equal("/home/u/.cache/dslsft/models", ModelRegistry.ModelsDirectoryFor("", "/home/u"));
+    }
 }

@@ -24,13 +24,12 @@ public sealed class ModelRegistry
     /// <summary>A model the registry knows: built in (maybe not converted yet) or found in the cache.</summary>
     public sealed record Entry(string Name, string Directory, bool IsBuiltin, bool IsCached, string Description);
 
-    public static string DefaultModelsDirectory()
-    {
-        var root = Environment.GetEnvironmentVariable("DSLSFT_CACHE");
-        if (string.IsNullOrEmpty(root))
-            root = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "dslsft");
-        return Path.Combine(root, "models");
-    }
+    public static string DefaultModelsDirectory() =>
+        ModelsDirectoryFor(Environment.GetEnvironmentVariable("DSLSFT_CACHE"), Environment.GetFolderPath(Environment.SpecialFolder.UserProfile));
+
+    /// <summary><c>$DSLSFT_CACHE/models</c> when the variable is set and non-empty, else <c>~/.cache/dslsft/models</c>.</summary>
+    public static string ModelsDirectoryFor(string? dslsftCache, string home) =>
+        Path.Combine(string.IsNullOrEmpty(dslsftCache) ? Path.Combine(home, ".cache", "dslsft") : dslsftCache, "models");
 
     public static string DefaultNuGetPackagesDirectory()
     {

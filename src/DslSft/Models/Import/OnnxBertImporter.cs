@@ -1,6 +1,6 @@
 using DslSft.IO;
 using DslSft.Tokenization;
-using TorchSharp.PyBridge;
+using DslSft.Models.Checkpoints;
 using static TorchSharp.torch;
 
 namespace DslSft.Models.Import;
@@ -93,7 +93,8 @@ public static class OnnxBertImporter
         try
         {
             foreach (var t in tensors) stateDict[t.Name] = tensor(t.Data, t.Shape, dtype: ScalarType.Float32);
-            Safetensors.SaveStateDict(path, stateDict);
+            // The shared writer adds the {"format":"pt"} metadata that HF's from_pretrained requires.
+            SafetensorsFile.Write(path, stateDict);
         }
         finally
         {
