@@ -89,6 +89,9 @@ internal static class SftFilesBenchmark
         return 0;
     }
 
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
+
     private static Dictionary<string, Tensor> BuildModel(int layers)
     {
         var model = new Dictionary<string, Tensor>
@@ -134,7 +137,8 @@ internal static class SftFilesBenchmark
         md.AppendLine("# SFT files and operations benchmark");
         md.AppendLine();
         md.AppendLine($"`dotnet run -c Release --project tests/DslSft.Benchmarks -- --sftfiles{(quick ? " --quick" : "")}` on {Environment.ProcessorCount} CPU cores (shared machine), " +
-                      $"{DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC. TorchSharp CPU index ops (`index_select` / `index_put_`), before native kernels are plugged in.");
+                      $"{DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC. TorchSharp CPU index ops (`index_select` / `index_copy_`), before native kernels are plugged in. " +
+                      $"Load average at the end: {LoadAverage()} (other jobs share the cores: treat ratios as rough).");
         md.AppendLine();
         md.AppendLine($"Model: {parameters:N0} float32 parameters (MiniLM-L12-shaped BERT body); three random SFTs with K = {k:N0} (1 %) each. Median of {runs} runs.");
         md.AppendLine();

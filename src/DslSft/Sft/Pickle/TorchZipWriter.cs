@@ -69,10 +69,10 @@ internal sealed class TorchZipWriter
     public void Finish()
     {
         long cdStart = _out.Position;
+        Span<byte> h = stackalloc byte[46];
         foreach (var (name, crc, size, offset) in _entries)
         {
             var nameBytes = Encoding.UTF8.GetBytes(name);
-            Span<byte> h = stackalloc byte[46];
             BinaryPrimitives.WriteUInt32LittleEndian(h[0..], 0x02014b50);
             BinaryPrimitives.WriteUInt16LittleEndian(h[4..], 20);   // made by
             BinaryPrimitives.WriteUInt16LittleEndian(h[6..], 20);   // needed
