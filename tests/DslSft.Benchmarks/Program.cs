@@ -7,5 +7,6 @@ if (args.Contains("--data")) return DataBenchmarks.Run(quick);
 if (args.Contains("--sftfiles")) return SftFilesBenchmark.Run(args);
 if (args.Contains("--sparse")) return SparseBenchmark.Run(args);
 if (args.Contains("--models")) return ModelBenchmark.Run(args);
-Console.Error.WriteLine("usage: DslSft.Benchmarks --data|--sftfiles|--sparse|--models [--quick] (models: [--iterations N] [--large-iterations N] [--no-large-warmup])");
+if (args.Contains("--engine")) return EngineBenchmark.Run(args);
+Console.Error.WriteLine("usage: DslSft.Benchmarks --data|--sftfiles|--sparse|--models|--engine [--quick] (models: [--iterations N] [--large-iterations N] [--no-large-warmup]; engine: [--bert-base] [--steps N])");
 return 2;

@@ -76,7 +76,7 @@ public sealed class LtSftTrainer<TBatch>
     /// <summary>Wraps each batch's forward and backward (for example to activate that batch's source SFT).</summary>
     public Func<TBatch, IDisposable?>? BatchScope { get; init; }
 
-    /// <summary>Receives a report after every update.</summary>
+    /// <summary>Receives a report after every update, synchronously on the training thread (keep it cheap).</summary>
     public IProgress<TrainingProgress>? Progress { get; init; }
 
     /// <summary>Number of maskable entries in the model.</summary>
@@ -125,9 +125,8 @@ public sealed class LtSftTrainer<TBatch>
             EndPhase();
             _phase = FirstPhase;
             _step = 0;
-            if (_iteration + 1 < _options.Iterations) { _iteration++; SaveCheckpoint(null); _iteration--; }
+            SaveCheckpoint(null, iteration: _iteration + 1);
         }
-        SaveCheckpoint(null, finished: true);
         SavePlot();
         return new LtSftResult(BuildSft(), _log.Entries.ToList(), _selection.Count, _lastEvaluation);
     }
@@ -384,7 +383,9 @@ public sealed class LtSftTrainer<TBatch>
         LossPlot.Save(_log.Entries, Path.Combine(OutputDirectory, "loss.png"));
     }
 
-    private void SaveCheckpoint(DataCursor<TBatch>? cursor, bool finished = false)
+    /// <param name="cursor">The data position when saving inside a phase; null at a phase boundary.</param>
+    /// <param name="iteration">The round to record when it is not the current one (a boundary before the next round).</param>
+    private void SaveCheckpoint(DataCursor<TBatch>? cursor, int? iteration = null)
     {
         if (CheckpointDirectory is null) return;
         var tensors = new Dictionary<string, Tensor>();
@@ -402,7 +403,7 @@ public sealed class LtSftTrainer<TBatch>
         tensors["rng"] = torch.random.get_rng_state();
         var state = new CheckpointState
         {
-            Iteration = finished ? _options.Iterations : _iteration,
+            Iteration = iteration ?? _iteration,
             Phase = _phase,
             Step = cursor is null ? 0 : _step,
             OptimizerSteps = cursor is null ? 0 : _optimizer!.StepCount,

@@ -35,6 +35,25 @@ public class SparseKernelTests
             Assert.Equal(top.Where(e => e.Item2 == t).Select(e => e.Item3).Order().ToArray(), chosen[t].data<long>().ToArray());
     }
 
+    [Theory]
+    [InlineData(50)]
+    [InlineData(600)]
+    [InlineData(3000)]
+    public void SampledThresholdSelectionEqualsAFullTopK(long k)
+    {
+        // A small sample forces the threshold path on 2×5000 scores; the result must be the exact top-k.
+        var kernels = new TorchSparseKernels { ThresholdSample = 512 };
+        var current = new[] { Random(7, 50, 100), Random(8, 5000) };
+        var original = new[] { Random(9, 50, 100), Random(10, 5000) };
+        var excluded = new Tensor?[] { torch.arange(0, 5000, 3, ScalarType.Int64), null };
+        var candidates = current.Select((c, i) => new SelectionCandidate(c, original[i], excluded[i])).ToList();
+        var sampled = kernels.SelectLargestChanges(candidates, k);
+        var scores = torch.cat(new[] { (current[0] - original[0]).abs().reshape(-1).index_fill(0, excluded[0]!, -1f), (current[1] - original[1]).abs().reshape(-1) }, 0);
+        var (expected, _) = torch.sort(torch.topk(scores, (int)k).indices);
+        var got = torch.cat(new[] { sampled[0], sampled[1] + 5000 }, 0);
+        Assert.Equal(expected.data<long>().ToArray(), got.data<long>().ToArray());
+    }
+
     [Fact]
     public void SelectionRefusesMoreThanAvailable()
     {

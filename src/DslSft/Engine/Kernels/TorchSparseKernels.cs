@@ -12,6 +12,9 @@ public sealed class TorchSparseKernels : ISparseKernels
 {
     public static TorchSparseKernels Instance { get; } = new();
 
+    /// <summary>Scores sampled to estimate the selection threshold; below 4× this many entries a plain top-k is used.</summary>
+    internal int ThresholdSample { get; init; } = 1 << 18;
+
     public IReadOnlyList<Tensor> SelectLargestChanges(IReadOnlyList<SelectionCandidate> candidates, long k)
     {
         for (var i = 0; i < candidates.Count; i++)
@@ -34,7 +37,7 @@ public sealed class TorchSparseKernels : ISparseKernels
     }
 
     /// <summary>Fills one flat score buffer (tensor by tensor), masks exclusions, takes the top k and splits per tensor.</summary>
-    private static IReadOnlyList<Tensor> SelectTop(long[] sizes, Tensor?[] excluded, long k, Action<int, Tensor> fillScores, Device device)
+    private IReadOnlyList<Tensor> SelectTop(long[] sizes, Tensor?[] excluded, long k, Action<int, Tensor> fillScores, Device device)
     {
         var total = sizes.Sum();
         var available = total - excluded.Sum(e => e?.numel() ?? 0);
@@ -53,13 +56,35 @@ public sealed class TorchSparseKernels : ISparseKernels
             fillScores(i, slice);
             if (excluded[i] is { } ex && ex.numel() > 0) slice.index_fill_(0, ex.to(device), -1f);
         }
-        var chosen = k == 0 ? torch.empty(0, ScalarType.Int64, device) : torch.topk(scores, (int)k, largest: true, sorted: false).indices;
+        var chosen = k == 0 ? torch.empty(0, ScalarType.Int64, device) : TopKIndices(scores, k);
         var (sorted, _) = torch.sort(chosen);
         var bounds = torch.searchsorted(sorted, torch.tensor(offsets, device: device)).cpu().data<long>().ToArray();
         var result = new Tensor[sizes.Length];
         for (var i = 0; i < sizes.Length; i++)
             result[i] = (sorted.narrow(0, bounds[i], bounds[i + 1] - bounds[i]) - offsets[i]).contiguous().MoveToOuterDisposeScope();
         return result;
+    }
+
+    /// <summary>
+    /// Indices of the k largest scores. A full top-k over N scores is slow on CPU, so for large N a threshold is
+    /// estimated from a seeded sample, set a little low so that at least k scores pass it; the exact top-k is then
+    /// taken among those candidates only. Every score above the k-th largest passes any threshold that k scores
+    /// pass, so the result is exact; when the estimate lets fewer than k through, the full top-k is used.
+    /// </summary>
+    private Tensor TopKIndices(Tensor scores, long k)
+    {
+        var n = scores.numel();
+        if (n < 4L * ThresholdSample || k > n / 4) return torch.topk(scores, (int)k, largest: true, sorted: false).indices;
+        using var generator = new torch.Generator(0x5eed, scores.device);
+        var sample = scores.index_select(0, torch.randint(0, n, new long[] { ThresholdSample }, ScalarType.Int64, scores.device, generator: generator));
+        // Rank within the sample that corresponds to k in the whole, widened by ~6 standard deviations of a binomial count.
+        var expected = (double)k / n * ThresholdSample;
+        var rank = (long)Math.Min(ThresholdSample, Math.Ceiling(expected + 6 * Math.Sqrt(expected) + 16));
+        var threshold = torch.topk(sample, (int)rank, largest: true, sorted: false).values.min();
+        var candidates = scores.ge(threshold).nonzero().reshape(-1);
+        if (candidates.numel() < k) return torch.topk(scores, (int)k, largest: true, sorted: false).indices;
+        var best = torch.topk(scores.index_select(0, candidates), (int)k, largest: true, sorted: false).indices;
+        return candidates.index_select(0, best);
     }
 
     public double DenseSquaredGradNorm(IReadOnlyList<DenseAdamWTensor> tensors, float l1)
@@ -126,16 +151,16 @@ public sealed class TorchSparseKernels : ISparseKernels
         p.addcdiv_(expAvg, denom, value: -s.LearningRate / s.BiasCorrection1);
     }
 
-    /// <summary>GradScale · (grad + l1·sign(θ − θ0)) as a new tensor (or the gradient itself when nothing changes it).</summary>
+    /// <summary>
+    /// GradScale · (grad + l1·sign(θ − θ0)), built in one temporary with in-place ops (or the gradient itself when
+    /// nothing changes it): on a BERT-sized tensor each extra temporary is a fresh multi-megabyte allocation.
+    /// </summary>
     private static Tensor EffectiveGradient(Tensor grad, Tensor param, Tensor? original, float l1, float gradScale)
     {
-        var g = grad;
-        if (l1 != 0)
-        {
-            if (original is null) throw new ArgumentException("an L1 coefficient needs the original values θ0");
-            g = grad + torch.sign(param.detach() - original).mul_(l1);
-        }
-        return gradScale == 1f ? g : g * gradScale;
+        if (l1 == 0) return gradScale == 1f ? grad : grad * gradScale;
+        if (original is null) throw new ArgumentException("an L1 coefficient needs the original values θ0");
+        var g = torch.sub(param.detach(), original).sign_().mul_(l1).add_(grad);
+        return gradScale == 1f ? g : g.mul_(gradScale);
     }
 
     /// <summary>Concatenates the entries at each tensor's indices into one K-length buffer.</summary>
