@@ -19,7 +19,8 @@ public static class SftTraining
     public static Task<LtSftResult> TrainAsync<TBatch>(CliContext context, BaseModel model, Func<TBatch, Tensor> loss,
         ITrainingData<TBatch> data, LtSftOptions options, string output, bool overwrite,
         IReadOnlyDictionary<string, string> extraArguments, CancellationToken cancel,
-        Func<TBatch, IDisposable?>? batchScope = null, Func<IDisposable?>? whileTraining = null)
+        Func<TBatch, IDisposable?>? batchScope = null, Func<IDisposable?>? whileTraining = null,
+        Func<IReadOnlyDictionary<string, double>>? evaluator = null)
     {
         OutputDirectory.CheckWritable(output, overwrite);
         var parameters = model.Table.Select(e => new TrainableParameter(e.Name, e.Tensor, e.Role)).ToList();
@@ -34,6 +35,7 @@ public static class SftTraining
                 var trainer = new LtSftTrainer<TBatch>(model.Module, parameters, loss, data, options with { OutputDirectory = temporary })
                 {
                     BatchScope = batchScope,
+                    Evaluator = evaluator,
                     Progress = new Reporter(p => progress.Report(p.Step, p.TotalSteps, p.Loss, p.LearningRate,
                         (p.Phase == TrainingPhase.Full ? "full fine-tuning" : "sparse fine-tuning") + (p.Iterations > 1 ? $" {p.Iteration}/{p.Iterations}" : ""))),
                 };

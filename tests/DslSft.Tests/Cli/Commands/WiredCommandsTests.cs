@@ -39,6 +39,8 @@ public sealed class WiredCommandsTests : IDisposable
         Assert.True(r.ExitCode == 0, r.Stderr);
         var json = Json(r);
         Assert.Equal(50, (long)json["k"]!);
+        // 5% of 20 lines held out: one line is shorter than a 16-token block, so no validation sequences and no eval entry.
+        Assert.Empty(json["evaluation"]!.AsObject());
         var sft = SftFile.Load(Path.Combine(output, SftPaths.SftFileName));
         Assert.Equal(50, sft.NonZeroCount);
         Assert.Equal(TinyBert, sft.Metadata.BaseModel);
@@ -153,6 +155,65 @@ public sealed class WiredCommandsTests : IDisposable
 
         Assert.False(Directory.Exists(output));
         Assert.Empty(Directory.EnumerateFileSystemEntries(_dir).Where(p => Path.GetFileName(p).StartsWith('.')));
+    }
+
+    [SharedDataFact]
+    public void Train_lang_reports_a_validation_loss_from_a_held_out_file()
+    {
+        var text = Write("corpus.txt", string.Join("\n", Enumerable.Repeat("the quick brown fox jumps over the lazy dog .", 12)));
+        var held = Write("held.txt", string.Join("\n", Enumerable.Repeat("the lazy dog jumps over the quick brown fox .", 6)));
+        var r = Run("train-lang", "-m", TinyBert, "--train", text, "--validation", held, "--line-by-line", "--proportion", "0.01",
+            "--full-steps", "2", "--sparse-steps", "2", "--max-length", "16", "-o", Path.Combine(_dir, "lang"), "--json", "-");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        double loss = (double)Json(r)["evaluation"]!["loss"]!;
+        // An MLM loss over a 205-token vocabulary from random weights: positive and finite.
+        Assert.InRange(loss, 0.01, 50);
+        var log = File.ReadAllLines(Path.Combine(_dir, "lang", "train_log.jsonl"));
+        Assert.Contains(log, line => line.Contains("\"eval\""));
+    }
+
+    [SharedDataFact]
+    public void Train_task_ner_infers_labels_and_eval_reports_span_f1()
+    {
+        var ner = Write("train.txt", string.Join("", Enumerable.Range(0, 5).Select(_ =>
+            "the O\ndog B-PER\nruns O\nin O\nberlin B-LOC\n\n")));
+        var task = Path.Combine(_dir, "ner");
+        var r = Run("train-task", "-t", "ner", "-m", TinyBert, "--train", ner, "--num-params", "30", "--full-steps", "3", "--sparse-steps", "3", "-o", task);
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        var sft = SftFile.Load(Path.Combine(task, SftPaths.SftFileName));
+        // Labels inferred and sorted: B-LOC, B-PER, O.
+        Assert.Equal("[\"B-LOC\",\"B-PER\",\"O\"]", sft.Metadata.TrainingArguments["labels"]);
+        Assert.Equal(3, sft.Abs["classifier.weight"].shape[0]);
+        var eval = Run("eval", "-t", "ner", "-m", TinyBert, "--sft", task, "--data", ner, "--json", "-");
+        Assert.True(eval.ExitCode == 0, eval.Stderr);
+        var row = Json(eval)["rows"]![0]!;
+        Assert.InRange((double)row["f1"]!, 0, 1);
+        Assert.Equal(5, (long)row["examples"]!);
+    }
+
+    [SharedDataFact]
+    public void Train_task_multi_source_config_applies_each_language_sft_and_rejects_bad_configs()
+    {
+        var data = Conllu();
+        var lang = Path.Combine(_dir, "lang");
+        Assert.Equal(0, Run("import", "--sft-dir", SharedData.Fixture("composable-sft", "lang-mlm"), "-m", TinyBert, "-o", lang).ExitCode);
+        var config = Write("ms.json", $$"""
+            { "en": { "sft": "lang", "data": { "train": "train.conllu", "max_train_samples": 4 } },
+              "mt": { "data": { "train": "train.conllu", "validation": "train.conllu" } } }
+            """);
+        var output = Path.Combine(_dir, "ms");
+        var r = Run("train-task", "-t", "pos", "-m", TinyBert, "--config", config, "--num-params", "20", "--full-steps", "3", "--sparse-steps", "3",
+            "--batch-size", "2", "-o", output, "--json", "-");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        // 4 sentences from en (capped) + 6 from mt.
+        Assert.Equal(10, (long)Json(r)["examples"]!);
+        Assert.Equal(20, SftFile.Load(Path.Combine(output, SftPaths.SftFileName)).NonZeroCount);
+
+        var broken = Write("broken.json", "{ \"en\": { \"data\": { } } }");
+        var bad = Run("train-task", "-t", "pos", "-m", TinyBert, "--config", broken, "--num-params", "20", "-o", Path.Combine(_dir, "bad"));
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("data.train", bad.Stderr);
+        Assert.False(Directory.Exists(Path.Combine(_dir, "bad")));
     }
 
     [Fact]
