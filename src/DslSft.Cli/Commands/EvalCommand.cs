@@ -54,7 +54,7 @@ public static class EvalCommand
             if (!applied.Any(s => s.Abs.ContainsKey("classifier.weight")))
                 context.Error.WriteLine("note: no --sft carries a token-classification head (classifier.*); the head is randomly initialised");
             using var active = AppliedSfts.Apply(applied, baseModel.Parameters);
-            int length = parse.GetValue(maxLength);
+            int length = baseModel.ResolveMaxLength(parse, maxLength);
             var rows = await TrainingProgressRenderer.RunAsync(context.ErrorConsole, progress => Task.Run(() =>
             {
                 var results = new List<(string, EvaluationResult)>();

@@ -49,9 +49,7 @@ public static class TrainLangCommand
             if (!File.Exists(trainPath)) throw new InvalidInputException("training text not found", trainPath);
 
             using var baseModel = BaseModel.Load(parse.GetValue(model)!, ModelHead.MaskedLM);
-            int length = parse.GetValue(maxLength);
-            if (length <= 2 || length > baseModel.Tokenizer.ModelMaxLength)
-                throw new InvalidInputException($"--max-length must be in [3, {baseModel.Tokenizer.ModelMaxLength}] for this model, got {length}");
+            int length = baseModel.ResolveMaxLength(parse, maxLength);
             var builder = new MlmSequenceBuilder(new TokenizerSubwordEncoder(baseModel.Tokenizer), length);
             IEnumerable<string> lines, heldOut;
             if (parse.GetValue(validation) is { } validationPath)

@@ -58,7 +58,6 @@ public static class TrainTaskCommand
             int seedValue = parse.GetValue(seed);
             OutputDirectory.CheckWritable(outputPath, replace);
             var options = lt.Read(parse, seedValue, outputPath);
-            int length = parse.GetValue(maxLength);
             int batchSize = lt.BatchSizeOf(parse);
             var nerOptions = (parse.GetValue(masakhaNer) ? NerReadOptions.MasakhaNer : new NerReadOptions())
                 with { Scheme = parse.GetValue(iob1) ? TagScheme.Iob1 : TagScheme.Iob2 };
@@ -75,6 +74,7 @@ public static class TrainTaskCommand
             var loadOptions = new HfLoadOptions { NumLabels = labels.Count };
             using var baseModel = BaseModel.Load(parse.GetValue(model)!, ModelHead.TokenClassification, loadOptions);
             var tokenizer = baseModel.Tokenizer;
+            int length = baseModel.ResolveMaxLength(parse, maxLength);
             var trainingSources = new List<TrainingSource<ModelBatch>>();
             long exampleCount = 0;
             int dropped = 0;

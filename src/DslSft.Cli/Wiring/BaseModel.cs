@@ -32,6 +32,34 @@ public sealed class BaseModel : IDisposable
     /// <summary>HF parameter name → the live parameter tensor (tied aliases under both names).</summary>
     public IReadOnlyDictionary<string, Tensor> Parameters { get; }
 
+    /// <summary>
+    /// The longest input the model accepts: the tokenizer's model_max_length, and no more than its position embeddings
+    /// hold (RoBERTa-style positions start after the padding id).
+    /// </summary>
+    public int MaxInputLength
+    {
+        get
+        {
+            var config = Model.Config;
+            int positions = config.UsesRobertaPositions ? config.MaxPositionEmbeddings - config.PadTokenId - 1 : config.MaxPositionEmbeddings;
+            return Math.Min(Tokenizer.ModelMaxLength, positions);
+        }
+    }
+
+    /// <summary>
+    /// The --max-length to use: the value given, which must fit the model; when it was left at its default, the default
+    /// capped at <see cref="MaxInputLength"/> (so the 256 default works for a small model too).
+    /// </summary>
+    public int ResolveMaxLength(System.CommandLine.ParseResult parse, System.CommandLine.Option<int> option)
+    {
+        int value = parse.GetValue(option);
+        bool given = parse.GetResult(option) is { Implicit: false };
+        if (!given) return Math.Min(value, MaxInputLength);
+        if (value < 3 || value > MaxInputLength)
+            throw new InvalidInputException($"--max-length must be in [3, {MaxInputLength}] for this model, got {value}");
+        return value;
+    }
+
     /// <summary>Resolves <paramref name="nameOrDirectory"/> and loads it with <paramref name="head"/> (null: the head config.json names).</summary>
     public static BaseModel Load(string nameOrDirectory, ModelHead? head = null, HfLoadOptions? options = null)
     {

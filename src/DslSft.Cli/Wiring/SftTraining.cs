@@ -26,6 +26,9 @@ public static class SftTraining
         var parameters = model.Table.Select(e => new TrainableParameter(e.Name, e.Tensor, e.Role)).ToList();
         // The checksum covers the base values of exactly the tensors the SFT will have diffs for (the maskable ones).
         var maskable = options.Masking.Apply(parameters).Where(p => p.Role == ParameterRole.Maskable).Select(p => p.Name).ToList();
+        long maskableCount = parameters.Where(p => maskable.Contains(p.Name)).Sum(p => p.Tensor.numel());
+        if (options.TunableCount > maskableCount)
+            throw new InvalidInputException($"--num-params {options.TunableCount} exceeds the {maskableCount} maskable parameters of this model (with the freezing options given)");
         var checksum = ModelChecksum.Compute(model.Parameters, maskable);
         // Only now (the checksum is of the base model) may e.g. a source-language SFT be applied for training.
         var active = whileTraining?.Invoke();

@@ -153,6 +153,20 @@ public sealed class WiredCommandsTests : IDisposable
         var noModel = Run("export", "-m", Path.Combine(_dir, "no-model"), "-o", output);
         Assert.Equal(2, noModel.ExitCode);
 
+        var tooMany = Run("train-lang", "-m", TinyBert, "--train", Write("c.txt", "the dog runs"), "--num-params", "1000000000", "--line-by-line", "-o", output);
+        Assert.Equal(2, tooMany.ExitCode);
+        Assert.Contains("maskable parameters", tooMany.Stderr);
+
+        var otherModel = Run("import", "--sft-dir", SharedData.Fixture("composable-sft", "lang-mlm"), "-m", SharedData.Fixture("tiny-xlmr"), "-o", output);
+        Assert.Equal(2, otherModel.ExitCode);
+        Assert.DoesNotContain("   at ", otherModel.Stderr);
+
+        var neither = Run("import", "-o", output);
+        Assert.Equal(2, neither.ExitCode);
+        var noOnnx = Run("import", "--onnx", Path.Combine(_dir, "model.onnx"), "-o", output);
+        Assert.Equal(2, noOnnx.ExitCode);
+        Assert.Contains("model.onnx", noOnnx.Stderr);
+
         Assert.False(Directory.Exists(output));
         Assert.Empty(Directory.EnumerateFileSystemEntries(_dir).Where(p => Path.GetFileName(p).StartsWith('.')));
     }
