@@ -20,6 +20,16 @@ public static class ModelExport
         OutputDirectory.CheckWritable(output, overwrite);
         var sfts = SftPaths.LoadAll(sftPaths);
         var (head, options) = SftHead.Infer(sfts);
+        if (head is null)
+        {
+            // No SFT says which head: the model's own config must (a bare encoder such as all-MiniLM-L6-v2 does not).
+            var config = Path.Combine(BaseModel.ResolveDirectory(modelName), HfModel.ConfigFileName);
+            try { head = HfModel.HeadFromArchitectures(config); }
+            catch (InvalidInputException e)
+            {
+                throw new InvalidInputException($"cannot tell which head to write: no --sft carries head tensors and {e.Message}", config);
+            }
+        }
         using var model = BaseModel.Load(modelName, head, options);
         long entries = 0;
         int abs = 0;
