@@ -25,9 +25,9 @@ public static class ModelExport
             // No SFT says which head: the model's own config must (a bare encoder such as all-MiniLM-L6-v2 does not).
             var config = Path.Combine(BaseModel.ResolveDirectory(modelName), HfModel.ConfigFileName);
             try { head = HfModel.HeadFromArchitectures(config); }
-            catch (InvalidInputException e)
+            catch (InvalidInputException)
             {
-                throw new InvalidInputException($"cannot tell which head to write: no --sft carries head tensors and {e.Message}", config);
+                throw new InvalidInputException("cannot tell which head to write: no --sft carries head tensors and 'architectures' names no supported head (a bare encoder)", config);
             }
         }
         using var model = BaseModel.Load(modelName, head, options);
