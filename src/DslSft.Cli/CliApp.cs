@@ -23,6 +23,15 @@ public static class CliApp
     {
         yield return SelfCheckCommand.Create();
         yield return DataCommand.Create();
+        yield return ModelsCommand.Create();
+        yield return TrainLangCommand.Create();
+        yield return TrainTaskCommand.Create();
+        yield return EvalCommand.Create();
+        yield return ComposeCommand.Create();
+        yield return MergeCommand.Create();
+        yield return ImportCommand.Create();
+        yield return ExportCommand.Create();
+        yield return InspectCommand.Create();
         yield return DemoCommand.Create();
         yield return ExperimentCommand.Create();
     }

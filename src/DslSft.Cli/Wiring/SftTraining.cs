@@ -1,0 +1,69 @@
+using DslSft.Cli.Infrastructure;
+using DslSft.Cli.Rendering;
+using DslSft.Engine;
+using DslSft.Models;
+using DslSft.Sft.Formats;
+using DslSft.Sft.Operations;
+using DslSft.Training;
+using static TorchSharp.torch;
+
+namespace DslSft.Cli.Wiring;
+
+/// <summary>
+/// Runs LT-SFT for a command and publishes its output directory atomically: the SFT (<see cref="SftPaths.SftFileName"/>,
+/// with the base model's name and checksum in its metadata so applying it to another model fails clearly), the
+/// JSONL training log and the PNG loss plot the trainer writes. The trainer's resume checkpoint is not kept.
+/// </summary>
+public static class SftTraining
+{
+    public static Task<LtSftResult> TrainAsync<TBatch>(CliContext context, BaseModel model, Func<TBatch, Tensor> loss,
+        ITrainingData<TBatch> data, LtSftOptions options, string output, bool overwrite,
+        IReadOnlyDictionary<string, string> extraArguments, CancellationToken cancel,
+        Func<TBatch, IDisposable?>? batchScope = null, Func<IDisposable?>? whileTraining = null,
+        Func<IReadOnlyDictionary<string, double>>? evaluator = null)
+    {
+        OutputDirectory.CheckWritable(output, overwrite);
+        var parameters = model.Table.Select(e => new TrainableParameter(e.Name, e.Tensor, e.Role)).ToList();
+        // The checksum covers the base values of exactly the tensors the SFT will have diffs for (the maskable ones).
+        var maskable = options.Masking.Apply(parameters).Where(p => p.Role == ParameterRole.Maskable).Select(p => p.Name).ToList();
+        long maskableCount = parameters.Where(p => maskable.Contains(p.Name)).Sum(p => p.Tensor.numel());
+        if (options.TunableCount > maskableCount)
+            throw new InvalidInputException($"--num-params {options.TunableCount} exceeds the {maskableCount} maskable parameters of this model (with the freezing options given)");
+        var checksum = ModelChecksum.Compute(model.Parameters, maskable);
+        // Only now (the checksum is of the base model) may e.g. a source-language SFT be applied for training.
+        var active = whileTraining?.Invoke();
+        return TrainingProgressRenderer.RunAsync(context.ErrorConsole, progress => Task.Run(() =>
+            OutputDirectory.Write(output, overwrite, temporary =>
+            {
+                var trainer = new LtSftTrainer<TBatch>(model.Module, parameters, loss, data, options with { OutputDirectory = temporary })
+                {
+                    BatchScope = batchScope,
+                    Evaluator = evaluator,
+                    Progress = new Reporter(p => progress.Report(p.Step, p.TotalSteps, p.Loss, p.LearningRate,
+                        (p.Phase == TrainingPhase.Full ? "full fine-tuning" : "sparse fine-tuning") + (p.Iterations > 1 ? $" {p.Iteration}/{p.Iterations}" : ""))),
+                };
+                LtSftResult result;
+                try { result = trainer.Train(cancel); }
+                finally { active?.Dispose(); }
+                var checkpoint = Path.Combine(temporary, "checkpoint");
+                if (Directory.Exists(checkpoint)) Directory.Delete(checkpoint, recursive: true);
+                var arguments = new Dictionary<string, string>(result.Sft.Metadata.TrainingArguments);
+                foreach (var (key, value) in extraArguments) arguments[key] = value;
+                bool sameTensors = result.Sft.Diffs.Keys.Order(StringComparer.Ordinal).SequenceEqual(maskable.Order(StringComparer.Ordinal));
+                var sft = result.Sft.WithMetadata(result.Sft.Metadata with
+                {
+                    BaseModel = model.Name,
+                    BaseModelChecksum = sameTensors ? checksum : null,
+                    TrainingArguments = arguments,
+                });
+                SftFile.Save(sft, Path.Combine(temporary, SftPaths.SftFileName));
+                return result with { Sft = sft };
+            }), cancel));
+    }
+
+    /// <summary>A synchronous <see cref="IProgress{T}"/> (System.Progress would post to a thread pool and reorder reports).</summary>
+    private sealed class Reporter(Action<TrainingProgress> report) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => report(value);
+    }
+}
