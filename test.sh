@@ -41,7 +41,8 @@ line=$(grep -E 'tests passed, [0-9]+ tests failed out of [0-9]+' "$results/ctest
 if [ -n "$line" ]; then
   c_failed=$(echo "$line" | sed -E 's/.* ([0-9]+) tests failed out of ([0-9]+).*/\1/')
   c_total=$(echo "$line" | sed -E 's/.* ([0-9]+) tests failed out of ([0-9]+).*/\2/')
-  passed=$((passed + c_total - c_failed)); failed=$((failed + c_failed))
+  c_skipped=$(grep -c '(Skipped)' "$results/ctest.log")
+  passed=$((passed + c_total - c_failed - c_skipped)); failed=$((failed + c_failed)); skipped=$((skipped + c_skipped))
 elif [ $ctest_rc -ne 0 ]; then
   failed=$((failed + 1))
 fi
