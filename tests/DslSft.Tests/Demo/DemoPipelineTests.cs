@@ -3,6 +3,9 @@ using DslSft.Experiments.CrossLingual;
 
 namespace DslSft.Tests.Demo;
 
+// Training draws dropout masks from torch's global generator, so a parallel test class would change this run's
+// numbers: run alone, with the engine's training tests, so "the same table twice" is a real determinism check.
+[Collection(DslSft.Tests.Engine.EngineTrainingCollection.Name)]
 public class DemoPipelineTests
 {
     [Fact]
