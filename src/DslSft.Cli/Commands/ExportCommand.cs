@@ -9,14 +9,18 @@ namespace DslSft.Cli.Commands;
 /// <summary>`dslsft export`: writes a model (SFTs applied) as a Hugging Face directory that transformers loads with from_pretrained.</summary>
 public static class ExportCommand
 {
-    public static Command Create()
+    public static Command Create() =>
+        Create("export", "Write a model, with SFTs applied, as a Hugging Face directory (config.json, model.safetensors, tokenizer files).",
+            "dslsft export -m minilm --sft sft/task-pos -o hf/minilm-pos", "dslsft export -m ../shared/fixtures/tiny-bert -o hf/tiny-bert --json -");
+
+    /// <summary>The command body shared by `export` and `merge`, which write the same thing under two names.</summary>
+    internal static Command Create(string name, string description, params string[] examples)
     {
         var model = CommonOptions.Model();
         var sfts = CommonOptions.Sft();
         var output = CommonOptions.Output("Model directory to write (config.json, model.safetensors, tokenizer files), atomically.");
         var overwrite = CommonOptions.Overwrite();
-        var command = CliCommand.Create("export", "Write a model, with SFTs applied, as a Hugging Face directory (config.json, model.safetensors, tokenizer files).",
-            "dslsft export -m minilm --sft sft/task-pos -o hf/minilm-pos", "dslsft export -m ../shared/fixtures/tiny-bert -o hf/tiny-bert --json -");
+        var command = CliCommand.Create(name, description, examples);
         command.Options.Add(model);
         command.Options.Add(sfts);
         command.Options.Add(output);
@@ -24,7 +28,7 @@ public static class ExportCommand
         command.SetHandler((parse, context) =>
         {
             var summary = ModelExport.Write(parse.GetValue(model)!, parse.GetValue(sfts) ?? [], parse.GetValue(output)!, parse.GetValue(overwrite));
-            var table = new ResultsTable("export", "what", "value");
+            var table = new ResultsTable(name, "what", "value");
             table.AddRow("output", summary.Output);
             table.AddRow("base model", summary.BaseDirectory);
             table.AddRow("head", summary.Head.ToString());
