@@ -78,7 +78,7 @@ public static class TrainLangCommand
             var data = new ShuffledTrainingData<long[], ModelBatch>(sequences, batchSize, batch =>
             {
                 var mlm = collator.Collate(batch);
-                return new ModelBatch(mlm.InputIds, mlm.AttentionMask) { Labels = mlm.Labels };
+                return mlm.ToModelBatch();
             }, seedValue);
             // Validation loss with the same masks at every evaluation (composable-sft's consistent evaluation masking).
             Func<IReadOnlyDictionary<string, double>>? evaluator = validationSequences.Count == 0 ? null : () =>
@@ -89,7 +89,7 @@ public static class TrainLangCommand
                     using var scope = TorchSharp.torch.NewDisposeScope();
                     var chunk = validationSequences.Skip(start).Take(batchSize).ToList();
                     var mlm = collator.CollateForEvaluation(chunk);
-                    total += baseModel.Model.Forward(new ModelBatch(mlm.InputIds, mlm.AttentionMask) { Labels = mlm.Labels }).Loss!.item<float>() * chunk.Count;
+                    total += baseModel.Model.Forward(mlm.ToModelBatch()).Loss!.item<float>() * chunk.Count;
                 }
                 return new Dictionary<string, double> { ["loss"] = total / validationSequences.Count };
             };

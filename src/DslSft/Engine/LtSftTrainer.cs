@@ -191,8 +191,16 @@ public sealed class LtSftTrainer<TBatch>
     {
         var optimizer = new PhaseOptimizer(_kernels, _options, L1Coefficient(_options.SparseL1));
         foreach (var p in _maskable)
-            if (_selection[p.Name] is { } idx && idx.numel() > 0)
+        {
+            if (_selection[p.Name] is not { } idx || idx.numel() == 0) continue;
+            // Every entry selected (dense fine-tuning run as K = all): indices are sorted and unique, so they are
+            // 0..n-1 and the compact θ0 is the tensor's θ0 in order. The dense kernel does the same update without
+            // gathering and scattering n indices.
+            if (idx.numel() == p.Tensor.numel())
+                optimizer.AddDense(p.Name, p.Tensor, _compactOriginal[p.Name].view(p.Tensor.shape), applyL1: true);
+            else
                 optimizer.AddSparse(p.Name, p.Tensor, idx, _compactOriginal[p.Name]);
+        }
         foreach (var p in _heads) optimizer.AddDense(p.Name, p.Tensor, _original[p.Name], applyL1: !_options.ApplyL1ToSparseOnly);
         optimizer.Seal();
         // Parameters with nothing selected take no part; their gradients are never read, so skip computing them.

@@ -96,4 +96,37 @@ public sealed class HeadTrainingTests
         Assert.True(heads[1].lt(3).all().item<bool>()); // sentence 2 has 2 words: heads 0..2 only
         Assert.True(relations.lt(5).all().item<bool>());
     }
+
+    [Theory]
+    [InlineData("bert")]
+    [InlineData("xlm-roberta")]
+    public void Decoding_only_labelled_positions_gives_the_same_loss_and_gradients(string modelType)
+    {
+        manual_seed(3);
+        using var model = HfModel.Create(ParameterTableTests.TinyConfig(modelType), ModelHead.MaskedLM);
+        model.Module.eval();
+        var batch = Batch(ModelHead.MaskedLM, modelType);
+        var parameters = ParameterTable.Build(model).TrainableParameters().ToList();
+
+        Tensor[] Gradients(ModelBatch b, out Tensor loss, out Tensor logits)
+        {
+            foreach (var p in parameters) p.grad = null;
+            var output = model.Forward(b);
+            output.Loss!.backward();
+            loss = output.Loss.detach();
+            logits = output.Logits.detach();
+            return parameters.Select(p => p.grad!.clone()).ToArray();
+        }
+
+        var all = Gradients(batch, out var fullLoss, out var fullLogits);
+        var labelled = Gradients(batch with { LogitsAtLabelsOnly = true }, out var labelledLoss, out var labelledLogits);
+
+        // The labels mark flat positions 1, 3, 8 and 11: one logits row each, equal to the full decode's row there.
+        Assert.Equal([4L, fullLogits.shape[^1]], labelledLogits.shape);
+        var expected = fullLogits.view(-1, fullLogits.shape[^1]).index_select(0, tensor(new long[] { 1, 3, 8, 11 }));
+        Assert.True(labelledLogits.allclose(expected, rtol: 1e-5, atol: 1e-6));
+        Assert.Equal(fullLoss.item<float>(), labelledLoss.item<float>(), 5);
+        for (int i = 0; i < parameters.Count; i++)
+            Assert.True(all[i].allclose(labelled[i], rtol: 1e-4, atol: 1e-6), $"gradient differs for parameter {i}");
+    }
 }

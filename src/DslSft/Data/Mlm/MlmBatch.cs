@@ -1,3 +1,4 @@
+using DslSft.Models;
 using static TorchSharp.torch;
 
 namespace DslSft.Data.Mlm;
@@ -10,4 +11,7 @@ public sealed record MlmBatch(Tensor InputIds, Tensor AttentionMask, Tensor Labe
 {
     /// <summary>The label value that cross-entropy ignores.</summary>
     public const long IgnoreIndex = -100;
+
+    /// <summary>The batch as a model takes it, decoding only the masked positions (the loss is the same, the work is not).</summary>
+    public ModelBatch ToModelBatch() => new(InputIds, AttentionMask) { Labels = Labels, LogitsAtLabelsOnly = true };
 }

@@ -67,9 +67,5 @@ public static class TransferCorpus
     }
 
     /// <summary>A masked-LM batch as the model takes it.</summary>
-    public static ModelBatch MlmBatch(MlmCollator collator, IReadOnlyList<long[]> sequences)
-    {
-        var batch = collator.Collate(sequences);
-        return new ModelBatch(batch.InputIds, batch.AttentionMask) { Labels = batch.Labels };
-    }
+    public static ModelBatch MlmBatch(MlmCollator collator, IReadOnlyList<long[]> sequences) => collator.Collate(sequences).ToModelBatch();
 }

@@ -11,9 +11,19 @@ internal static class MaskedLMHead
     {
         using var scope = NewDisposeScope();
         var hidden = encoder.Encode(batch.InputIds, batch.AttentionMask, batch.TokenTypeIds, batch.PositionIds);
+        var labels = batch.Labels;
+        if (labels is not null && batch.LogitsAtLabelsOnly)
+        {
+            // Gather the labelled positions first: the transform, LayerNorm and decoder are position-wise, so this
+            // changes nothing but the amount of work.
+            var flatLabels = labels.view(-1);
+            var positions = nonzero(flatLabels.ne(-100)).view(-1);
+            hidden = hidden.view(-1, hidden.shape[^1]).index_select(0, positions);
+            labels = flatLabels.index_select(0, positions);
+        }
         var logits = decoder.forward(layerNorm.forward(transform(hidden)));
         Tensor? loss = null;
-        if (batch.Labels is { } labels)
+        if (labels is not null)
             loss = nn.functional.cross_entropy(logits.view(-1, logits.shape[^1]), labels.view(-1), ignore_index: -100);
         return new ModelOutput(logits.MoveToOuterDisposeScope(), loss?.MoveToOuterDisposeScope());
     }
