@@ -232,7 +232,22 @@ public sealed class LtSftTrainer<TBatch>
     {
         var sizes = _maskable.Select(p => p.Tensor.numel()).ToList();
         var excluded = _maskable.Select(p => _selection[p.Name]).ToList();
+        if (RoundK() == MaskableCount - _selection.Count)
+        {
+            // Every entry still free is chosen (dense fine-tuning as K = all): no random draw can differ.
+            AddSelection(_maskable.Select((p, i) => FreeEntries(sizes[i], excluded[i], p.Tensor.device)).ToList());
+            return;
+        }
         AddSelection(_kernels.SelectRandom(sizes, excluded, RoundK(), _options.Seed + 7919L * _iteration));
+    }
+
+    /// <summary>The flat indices of a tensor of <paramref name="size"/> entries not in <paramref name="taken"/>, sorted.</summary>
+    private static Tensor FreeEntries(long size, Tensor? taken, Device device)
+    {
+        var all = torch.arange(size, ScalarType.Int64, device);
+        if (taken is null || taken.numel() == 0) return all;
+        using var free = torch.ones(size, ScalarType.Bool, device).index_fill_(0, taken, false);
+        using (all) return all.masked_select(free);
     }
 
     private void AddSelection(IReadOnlyList<Tensor> chosen)

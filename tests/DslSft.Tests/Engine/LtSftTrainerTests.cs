@@ -133,6 +133,30 @@ public class LtSftTrainerTests
     }
 
     [Fact]
+    public void RandomSelectionOfEveryEntryIsDenseFineTuning()
+    {
+        // K = all takes the trainer's dense path (every index selected, dense AdamW): it must equal plain dense AdamW.
+        var options = Options() with
+        {
+            Method = SelectionMethod.Random, TunableCount = null, TunableProportion = 1.0, SparseL1 = 0.5,
+            SparsePhase = Training.PhaseLength.Steps(9),
+        };
+        var model = new TinyModel(seed: 3);
+        var result = Train(model, options);
+        Assert.Equal(result.K, result.Sft.Diffs.Values.Sum(d => d.Indices.numel()));
+
+        var reference = new TinyModel(seed: 3);
+        DenseMaskedReference.Train(reference, TinyData.Create(), new DenseMaskedReference.Settings(
+            K: result.K, Iterations: 1, FullSteps: 0, SparseSteps: 9, options.LearningRate, Warmup: 2, options.MaxGradNorm, 0, 0.5, L1OnHeads: !options.ApplyL1ToSparseOnly));
+        var ours = model.Snapshot();
+        foreach (var (name, value) in reference.Snapshot())
+        {
+            var maxError = (ours[name] - value).abs().max().item<float>();
+            Assert.True(maxError < 2e-5f, $"{name}: max |ours − reference| = {maxError}");
+        }
+    }
+
+    [Fact]
     public void ProportionResolvesAgainstMaskableEntriesOnly()
     {
         var model = new TinyModel(seed: 1);
