@@ -101,6 +101,9 @@ internal static class XlingPosCommand
         var data = new Option<string>("--text") { Description = "Folder with en.txt, mt.txt, de.txt (scripts/prepare-experiment-data.sh).", DefaultValueFactory = _ => "artifacts/experiment-data" };
         var ud = new Option<string>("--ud") { Description = "Folder with the UD treebanks.", DefaultValueFactory = _ => "../shared/data/ud" };
         var steps = new Option<int>("--steps") { Description = "Updates per phase (full and sparse, language and task).", DefaultValueFactory = _ => 150 };
+        var languageSteps = new Option<int?>("--language-steps") { Description = "Updates per phase of the language (masked-LM) runs; default: --steps." };
+        var taskSteps = new Option<int?>("--task-steps") { Description = "Updates per phase of the task (UPOS) runs; default: --steps." };
+        var learningRate = new Option<double>("--learning-rate") { Description = "Peak learning rate of every run (linear schedule).", DefaultValueFactory = _ => 1e-4 };
         var noSweeps = new Option<bool>("--no-sweeps") { Description = "Run the main comparison only." };
         var testSentences = new Option<int>("--test-sentences") { Description = "Evaluate on the first N sentences of each dev set.", DefaultValueFactory = _ => 500 };
         var batch = new Option<int>("--batch-size") { Description = "Sentences per update.", DefaultValueFactory = _ => 16 };
@@ -108,13 +111,14 @@ internal static class XlingPosCommand
             "Zero-shot cross-lingual UPOS tagging English → Maltese, German with all-MiniLM-L6-v2 (English-only): full fine-tuning, " +
             "LT-SFT task only / + target-language SFT, dense composition, random masks; plus K and phase-length sweeps on Maltese.",
             "scripts/prepare-experiment-data.sh && dslsft experiment xling-pos --output results/xling-pos");
-        foreach (var option in new Option[] { model, output, data, ud, steps, noSweeps, testSentences, batch }) command.Options.Add(option);
+        foreach (var option in new Option[] { model, output, data, ud, steps, languageSteps, taskSteps, learningRate, noSweeps, testSentences, batch }) command.Options.Add(option);
         command.SetHandler((parse, context) =>
         {
             var directory = Path.GetFullPath(parse.GetValue(output)!);
             var baseModel = BaseModels.Resolve(parse.GetValue(model)!);
             int n = parse.GetValue(steps);
-            var phase = DslSft.Training.PhaseLength.Steps(n);
+            var languagePhase = DslSft.Training.PhaseLength.Steps(parse.GetValue(languageSteps) ?? n);
+            var taskPhase = DslSft.Training.PhaseLength.Steps(parse.GetValue(taskSteps) ?? n);
             var defaults = new DslSft.Experiments.XlingPos.XlingPosOptions { BaseModelDirectory = "", TextDirectory = "", UdDirectory = "", OutputDirectory = "" };
             var options = defaults with
             {
@@ -124,7 +128,8 @@ internal static class XlingPosCommand
                 OutputDirectory = directory,
                 Main = defaults.Main with
                 {
-                    LanguageFullPhase = phase, LanguageSparsePhase = phase, TaskFullPhase = phase, TaskSparsePhase = phase,
+                    LanguageFullPhase = languagePhase, LanguageSparsePhase = languagePhase, TaskFullPhase = taskPhase, TaskSparsePhase = taskPhase,
+                    LanguageLearningRate = parse.GetValue(learningRate), TaskLearningRate = parse.GetValue(learningRate),
                     MaxTestSentences = parse.GetValue(testSentences), BatchSize = parse.GetValue(batch),
                 },
                 KFactors = parse.GetValue(noSweeps) ? [] : defaults.KFactors,

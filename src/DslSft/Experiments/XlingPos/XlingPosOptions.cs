@@ -26,8 +26,9 @@ public sealed record XlingPosOptions
         LanguageSparsePhase = PhaseLength.Steps(150),
         TaskFullPhase = PhaseLength.Steps(150),
         TaskSparsePhase = PhaseLength.Steps(150),
-        LanguageLearningRate = 5e-5,
-        TaskLearningRate = 5e-5,
+        // The paper's 5e-5 goes with 100k language steps and 10 task epochs; phases of ~100 updates need a larger step.
+        LanguageLearningRate = 1e-4,
+        TaskLearningRate = 1e-4,
         BatchSize = 16,
         MaxLength = 128,
         MaxTestSentences = 500,
