@@ -104,6 +104,7 @@ internal static class XlingPosCommand
         var languageSteps = new Option<int?>("--language-steps") { Description = "Updates per phase of the language (masked-LM) runs; default: --steps." };
         var taskSteps = new Option<int?>("--task-steps") { Description = "Updates per phase of the task (UPOS) runs; default: --steps." };
         var learningRate = new Option<double>("--learning-rate") { Description = "Peak learning rate of every run (linear schedule).", DefaultValueFactory = _ => 1e-4 };
+        var headWarmup = new Option<int>("--mlm-head-warmup") { Description = "Updates that train the masked-LM head alone (on English) before the language runs, when the base model has none (MiniLM: a sentence encoder). 0: off.", DefaultValueFactory = _ => 300 };
         var noSweeps = new Option<bool>("--no-sweeps") { Description = "Run the main comparison only." };
         var testSentences = new Option<int>("--test-sentences") { Description = "Evaluate on the first N sentences of each dev set.", DefaultValueFactory = _ => 500 };
         var batch = new Option<int>("--batch-size") { Description = "Sentences per update.", DefaultValueFactory = _ => 16 };
@@ -111,7 +112,7 @@ internal static class XlingPosCommand
             "Zero-shot cross-lingual UPOS tagging English → Maltese, German with all-MiniLM-L6-v2 (English-only): full fine-tuning, " +
             "LT-SFT task only / + target-language SFT, dense composition, random masks; plus K and phase-length sweeps on Maltese.",
             "scripts/prepare-experiment-data.sh && dslsft experiment xling-pos --output results/xling-pos");
-        foreach (var option in new Option[] { model, output, data, ud, steps, languageSteps, taskSteps, learningRate, noSweeps, testSentences, batch }) command.Options.Add(option);
+        foreach (var option in new Option[] { model, output, data, ud, steps, languageSteps, taskSteps, learningRate, headWarmup, noSweeps, testSentences, batch }) command.Options.Add(option);
         command.SetHandler((parse, context) =>
         {
             var directory = Path.GetFullPath(parse.GetValue(output)!);
@@ -130,6 +131,7 @@ internal static class XlingPosCommand
                 {
                     LanguageFullPhase = languagePhase, LanguageSparsePhase = languagePhase, TaskFullPhase = taskPhase, TaskSparsePhase = taskPhase,
                     LanguageLearningRate = parse.GetValue(learningRate), TaskLearningRate = parse.GetValue(learningRate),
+                    MlmHeadWarmupSteps = parse.GetValue(headWarmup),
                     MaxTestSentences = parse.GetValue(testSentences), BatchSize = parse.GetValue(batch),
                 },
                 KFactors = parse.GetValue(noSweeps) ? [] : defaults.KFactors,

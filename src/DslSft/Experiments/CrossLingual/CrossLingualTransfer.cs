@@ -32,6 +32,7 @@ public sealed class CrossLingualTransfer
     private ITextTokenizer _tokenizer = null!;
     private long _maskableCount;
     private string _baseKey = "";
+    private Dictionary<string, Tensor>? _warmedUpHead;
 
     public CrossLingualTransfer(TransferSetup setup, TransferOptions options, Action<string>? log = null)
     {
@@ -121,6 +122,11 @@ public sealed class CrossLingualTransfer
             manual_seed(_options.Seed);
             var loaded = HfModel.Load(_setup.BaseModelDirectory, ModelHead.MaskedLM);
             using var model = loaded.Model;
+            if (_options.MlmHeadWarmupSteps > 0 && MlmHeadWarmup.IsNeeded(loaded))
+            {
+                MlmHeadWarmup.Apply(model, WarmedUpHead());
+                manual_seed(_options.Seed); // the language run draws the same dropout masks with or without a warm-up
+            }
             var collator = new MlmCollator(_tokenizer.VocabularySize, _tokenizer.MaskTokenId, _tokenizer.PadTokenId,
                 _tokenizer.SpecialTokenIds.Select(id => (long)id), _options.Seed);
             var data = new ShuffledTrainingData<long[], ModelBatch>(sequences, _options.BatchSize, batch => TransferCorpus.MlmBatch(collator, batch), _options.Seed);
@@ -128,6 +134,35 @@ public sealed class CrossLingualTransfer
             return Train(name, method, "language", language.Code, model, data, _options.LanguageDensity,
                 _options.LanguageFullPhase, _options.LanguageSparsePhase, _options.LanguageLearningRate);
         });
+    }
+
+    /// <summary>The base model's MLM head trained on source-language text (cached in the output directory).</summary>
+    private Dictionary<string, Tensor> WarmedUpHead()
+    {
+        if (_warmedUpHead is not null) return _warmedUpHead;
+        string? path = _options.OutputDirectory is null ? null
+            : Path.Combine(_options.OutputDirectory, "sfts", $"mlm-head-{_setup.Source.Code}{_options.HeadWarmupKey}-b{_options.BatchSize}-len{_options.MaxLength}-s{_options.Seed}-base{_baseKey}.safetensors");
+        if (path is not null && File.Exists(path))
+        {
+            _log($"reusing {path}");
+            return _warmedUpHead = new Dictionary<string, Tensor>(SafeTensorsFile.Read(path).Tensors);
+        }
+        var sequences = TransferCorpus.MlmSequences(_tokenizer, _setup.Source.TextFile, _options.MaxLength, _options.MaxTextLines);
+        manual_seed(_options.Seed);
+        using var model = HfModel.Load(_setup.BaseModelDirectory, ModelHead.MaskedLM).Model;
+        var collator = new MlmCollator(_tokenizer.VocabularySize, _tokenizer.MaskTokenId, _tokenizer.PadTokenId,
+            _tokenizer.SpecialTokenIds.Select(id => (long)id), _options.Seed);
+        var data = new ShuffledTrainingData<long[], ModelBatch>(sequences, _options.BatchSize, batch => TransferCorpus.MlmBatch(collator, batch), _options.Seed);
+        var clock = Stopwatch.StartNew();
+        _warmedUpHead = MlmHeadWarmup.Train(model, data, _options.MlmHeadWarmupSteps, _options.MlmHeadWarmupLearningRate, _log, out var finalLoss);
+        _runs.Add(new TransferRun("mlm-head-warmup-" + _setup.Source.Code, TransferMethod.Dense, "mlm head", _setup.Source.Code, 0, 0,
+            _options.MlmHeadWarmupSteps, 0, clock.Elapsed.TotalSeconds, finalLoss, Cached: false));
+        if (path is not null)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            SafeTensorsFile.Write(path, _warmedUpHead);
+        }
+        return _warmedUpHead;
     }
 
     private SparseFineTuning TaskSft(TransferMethod method, SparseFineTuning? languageSft)

@@ -40,12 +40,22 @@ public sealed record TransferOptions
 
     public int Seed { get; init; } = 1;
 
+    /// <summary>
+    /// When the base model has no trained masked-LM head, train one (head only, on source-language text) for this
+    /// many updates before any language fine-tuning; see <see cref="MlmHeadWarmup"/>. 0: never.
+    /// </summary>
+    public long MlmHeadWarmupSteps { get; init; }
+    public double MlmHeadWarmupLearningRate { get; init; } = 1e-3;
+
     /// <summary>Where SFTs, training logs and loss plots go; trained SFTs found there are reused.</summary>
     public string? OutputDirectory { get; init; }
 
     /// <summary>A short stable description of everything that shapes a language SFT (its cache key).</summary>
     internal string LanguageKey(TransferMethod method) =>
-        $"{method.Key()}-k{F(method == TransferMethod.Dense ? 1 : LanguageDensity)}-{Phases(method, LanguageFullPhase, LanguageSparsePhase)}-lr{F(LanguageLearningRate)}{Common}-n{MaxTextLines?.ToString(CultureInfo.InvariantCulture) ?? "all"}";
+        $"{method.Key()}-k{F(method == TransferMethod.Dense ? 1 : LanguageDensity)}-{Phases(method, LanguageFullPhase, LanguageSparsePhase)}-lr{F(LanguageLearningRate)}{Common}-n{MaxTextLines?.ToString(CultureInfo.InvariantCulture) ?? "all"}{HeadWarmupKey}";
+
+    /// <summary>The head warm-up's settings (part of every language key: the language SFTs start from that head).</summary>
+    internal string HeadWarmupKey => MlmHeadWarmupSteps > 0 ? $"-hw{MlmHeadWarmupSteps}-{F(MlmHeadWarmupLearningRate)}" : "";
 
     internal string TaskKey(TransferMethod method) =>
         $"{method.Key()}-k{F(method == TransferMethod.Dense ? 1 : TaskDensity)}-{Phases(method, TaskFullPhase, TaskSparsePhase)}-lr{F(TaskLearningRate)}{Common}-n{MaxTrainSentences?.ToString(CultureInfo.InvariantCulture) ?? "all"}";

@@ -33,6 +33,8 @@ public sealed record XlingPosOptions
         MaxLength = 128,
         MaxTestSentences = 500,
         IncludeFullFineTuning = true,
+        // all-MiniLM-L6-v2 is a sentence encoder: its checkpoint has no MLM head.
+        MlmHeadWarmupSteps = 300,
     };
 
     /// <summary>Factors applied to both K ratios in the K sweep (LT-SFT only, on <see cref="SweepLanguage"/>).</summary>
