@@ -2,9 +2,12 @@ using DslSft.Cli.Wiring;
 using DslSft.Cli.Wiring.Tasks;
 using DslSft.Data.Qa;
 using DslSft.Tasks;
+using DslSft.Tasks.Evaluation;
 using DslSft.Tests.Data;
 using DslSft.Tests.Infrastructure;
 using DslSft.Tokenization;
+using DslSft.Models;
+using static TorchSharp.torch;
 
 namespace DslSft.Tests.Cli.Tasks;
 
@@ -15,6 +18,14 @@ namespace DslSft.Tests.Cli.Tasks;
 public sealed class TaskWiringTests
 {
     private static ITextTokenizer Tokenizer() => TokenizerLoader.FromDirectory(SharedData.Fixture("tiny-bert"));
+
+    private const string SofaContext = "the cat sleeps on the sofa. the dog sleeps in the garden. children play in the garden.";
+
+    /// <summary>One question over <see cref="SofaContext"/>, answered by "the sofa" (at character 18).</summary>
+    private const string SofaSquad = $$"""
+        {"data": [{"title": "t", "paragraphs": [{"context": "{{SofaContext}}",
+          "qas": [{"id": "q1", "question": "where does the cat sleep?", "answers": [{"text": "the sofa", "answer_start": 18}]}]}]}]}
+        """;
 
     [SharedDataFact]
     public void Subword_spans_are_the_characters_each_piece_covers()
@@ -59,6 +70,78 @@ public sealed class TaskWiringTests
     }
 
     [SharedDataFact]
+    public void Parsing_scores_come_from_each_sentences_own_rows_and_columns()
+    {
+        using var files = new TempFiles();
+        // Sentence 1: heads 2 0 2 (det root punct); sentence 2: heads 0 1 (root obj). Five words, one punct.
+        var path = files.Text("s.conllu",
+            "1\tthe\t_\tDET\t_\t_\t2\tdet\t_\t_\n2\tdog\t_\tNOUN\t_\t_\t0\troot\t_\t_\n3\t.\t_\tPUNCT\t_\t_\t2\tpunct\t_\t_\n\n" +
+            "1\tneed\t_\tVERB\t_\t_\t0\troot\t_\t_\n2\tbread\t_\tNOUN\t_\t_\t1\tobj\t_\t_\n\n");
+        int[][] gold = [[2, 0, 2], [0, 1]];
+        string[][] relations = [["det", "root", "punct"], ["root", "obj"]];
+        // Scores that pick the gold head and relation of every word, except word 1 of each sentence, which scores
+        // itself as head best (no tree allows that) and its gold head second.
+        ModelOutput Scores(ModelBatch batch)
+        {
+            long slots = batch.WordIndex!.max().item<long>() + 1, r = UdLabels.Relations.Count;
+            var arcs = full(new long[] { 2, slots, slots }, -10f);
+            var labels = zeros(2, slots, slots, r);
+            for (int s = 0; s < 2; s++)
+                for (int w = 1; w <= gold[s].Length; w++)
+                {
+                    arcs[s, w, gold[s][w - 1]] = tensor(w == 1 ? 0f : 10f);
+                    if (w == 1) arcs[s, w, w] = tensor(10f);
+                    labels[s, w, TensorIndex.Colon, UdLabels.Relations.IdOf(relations[s][w - 1])] = tensor(5f);
+                }
+            return new ModelOutput(arcs, null, labels);
+        }
+        var model = new ScriptedModel(ModelHead.DependencyParsing, Scores);
+        var greedy = new DependencyParsingTask(UdLabels.Relations, new TaskSettings()).Encode(path, Tokenizer(), 64, training: false).Evaluate(model, batchSize: 2);
+        Assert.Equal((2L, 3.0 / 5, 3.0 / 5), (greedy.Examples, greedy["uas"], greedy["las"]));
+        // Without the punct word: 2 of 4.
+        var noPunct = new DependencyParsingTask(UdLabels.Relations, new TaskSettings { ExcludePunctuation = true }).Encode(path, Tokenizer(), 64, training: false).Evaluate(model, batchSize: 2);
+        Assert.Equal(2.0 / 4, noPunct["uas"]);
+        // MST cannot let a word head itself: word 1 takes its second best, the gold head, so the trees are right everywhere.
+        var mst = new DependencyParsingTask(UdLabels.Relations, new TaskSettings { Decoding = DslSft.Tasks.Parsing.HeadDecoding.Mst })
+            .Encode(path, Tokenizer(), 64, training: false).Evaluate(model, batchSize: 2);
+        Assert.Equal((1.0, 1.0), (mst["uas"], mst["las"]));
+    }
+
+    [SharedDataFact]
+    public void Qa_prediction_is_the_best_span_over_all_windows_of_a_question()
+    {
+        using var files = new TempFiles();
+        var path = files.Text("qa.json", SofaSquad);
+        var data = (TaskData<QaFeature>)new QuestionAnsweringTask(new TaskSettings { DocStride = 4 }).Encode(path, Tokenizer(), maxLength: 24, training: true);
+        Assert.True(data.Count > 2);
+        // Every window scores a decoy (its first context token) at `decoy` each for start and end; the windows holding
+        // the answer score it at 10 each. The answer wins only when it beats the decoys of the other windows.
+        EvaluationResult Score(float decoy)
+        {
+            int next = 0;
+            ModelOutput Logits(ModelBatch batch)
+            {
+                var start = full(batch.InputIds.shape, -20f);
+                var end = full(batch.InputIds.shape, -20f);
+                for (int b = 0; b < batch.InputIds.shape[0]; b++, next++)
+                {
+                    var f = data.Examples[next];
+                    int first = Enumerable.Range(0, f.Input.Length).First(f.IsContextToken);
+                    start[b, first] = tensor(decoy);
+                    end[b, first] = tensor(decoy);
+                    if (f.StartPosition > 0) { start[b, f.StartPosition] = tensor(10f); end[b, f.EndPosition] = tensor(10f); }
+                }
+                return new ModelOutput(start, null, end);
+            }
+            return data.Evaluate(new ScriptedModel(ModelHead.QuestionAnswering, Logits), batchSize: 3);
+        }
+        var right = Score(decoy: 9f);
+        Assert.Equal((1L, 1.0, 1.0), (right.Examples, right["exact_match"], right["f1"]));
+        var wrong = Score(decoy: 11f);
+        Assert.Equal(0.0, wrong["exact_match"]);
+    }
+
+    [SharedDataFact]
     public void Jsonl_integer_labels_index_a_named_label_set_and_stay_text_otherwise()
     {
         using var files = new TempFiles();
@@ -74,12 +157,8 @@ public sealed class TaskWiringTests
     public void Qa_training_windows_point_at_exactly_the_answer_tokens()
     {
         using var files = new TempFiles();
-        const string context = "the cat sleeps on the sofa. the dog sleeps in the garden. children play in the garden.";
-        int start = context.IndexOf("the sofa", StringComparison.Ordinal);
-        var path = files.Text("qa.json", $$"""
-            {"data": [{"title": "t", "paragraphs": [{"context": "{{context}}",
-              "qas": [{"id": "q1", "question": "where does the cat sleep?", "answers": [{"text": "the sofa", "answer_start": {{start}}}]}]}]}]}
-            """);
+        var path = files.Text("qa.json", SofaSquad);
+        const string context = SofaContext;
         var task = new QuestionAnsweringTask(new TaskSettings { DocStride = 4 });
         var data = (TaskData<QaFeature>)task.Encode(path, Tokenizer(), maxLength: 24, training: true);
         // HF's windowing: each window holds the question, 3 special tokens and `room` context tokens, the next one starting
