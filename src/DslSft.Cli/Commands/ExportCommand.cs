@@ -13,7 +13,7 @@ public static class ExportCommand
         Create("export", "Write a model, with SFTs applied, as a Hugging Face directory (config.json, model.safetensors, tokenizer files).",
             "dslsft export -m minilm --sft sft/task-pos -o hf/minilm-pos", "dslsft export -m ../shared/fixtures/tiny-bert -o hf/tiny-bert --json -");
 
-    /// <summary>The command body shared by `export` and `merge`, which write the same thing under two names.</summary>
+    /// <summary>The command body shared by `export` and `compose`, which write the same thing under two names.</summary>
     internal static Command Create(string name, string description, params string[] examples)
     {
         var model = CommonOptions.Model();

@@ -1,9 +1,70 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using DslSft.Cli.Infrastructure;
+using DslSft.Cli.Rendering;
+using DslSft.Cli.Wiring;
+using DslSft.Cli.Wiring.Tasks;
+using DslSft.Sft;
+using DslSft.Sft.Operations;
+using DslSft.Tasks;
+
 namespace DslSft.Cli.Commands;
 
-/// <summary>`dslsft merge`: applies SFTs to the base model and writes the result as a dense model directory (the same writer as `export`).</summary>
+/// <summary>
+/// `dslsft merge`: several SFTs → one SFT (diffs summed over the union of supports, abs tensors of later SFTs winning),
+/// e.g. to ship a language + task bundle as a single SFT directory. (`compose` applies SFTs to a model instead.)
+/// </summary>
 public static class MergeCommand
 {
-    public static System.CommandLine.Command Create() =>
-        ExportCommand.Create("merge", "Apply SFTs to the base model and write the dense result as a model directory.",
-            "dslsft merge -m minilm --sft sft/lang-mt --sft sft/task-dp -o models/minilm-mt-dp");
+    public static Command Create()
+    {
+        var sfts = CommonOptions.Sft(required: true);
+        var output = CommonOptions.Output("SFT directory to write (sft.safetensors), atomically.");
+        var overwrite = CommonOptions.Overwrite();
+        var command = CliCommand.Create("merge", "Merge several SFTs into one SFT file (sum of differences; later abs head tensors win).",
+            "dslsft merge --sft sft/lang-mt --sft sft/task-dp -o sft/mt-dp");
+        command.Options.Add(sfts);
+        command.Options.Add(output);
+        command.Options.Add(overwrite);
+        command.SetHandler((parse, context) =>
+        {
+            var outputPath = parse.GetValue(output)!;
+            bool replace = parse.GetValue(overwrite);
+            OutputDirectory.CheckWritable(outputPath, replace);
+            var paths = parse.GetValue(sfts)!;
+            var inputs = SftPaths.LoadAll(paths);
+            var merged = WithHeadRecord(SftOperations.Merge(inputs), inputs);
+            SftPaths.SaveDirectory(merged, outputPath, replace);
+
+            var table = new ResultsTable("merge", "sft", "K", "abs tensors");
+            for (int i = 0; i < paths.Length; i++) table.AddRow(paths[i], inputs[i].NonZeroCount, (long)inputs[i].Abs.Count);
+            table.AddRow($"= {outputPath}", merged.NonZeroCount, (long)merged.Abs.Count);
+            context.Show(table.ToSpectre());
+            context.WriteJson(new JsonObject
+            {
+                ["output"] = outputPath,
+                ["sft"] = Path.Combine(outputPath, SftPaths.SftFileName),
+                ["inputs"] = new JsonArray(paths.Select(p => (JsonNode)p).ToArray()),
+                ["k"] = merged.NonZeroCount,
+                ["absTensors"] = merged.Abs.Count,
+            });
+            return CliApp.ExitOk;
+        });
+        return command;
+    }
+
+    /// <summary>
+    /// The merged SFT keeps the head of the last input that has one (abs tensors of later SFTs win), so it also keeps that
+    /// input's record of the task and label set: eval reads the head with it.
+    /// </summary>
+    private static SparseFineTuning WithHeadRecord(SparseFineTuning merged, IReadOnlyList<SparseFineTuning> inputs)
+    {
+        var head = inputs.LastOrDefault(s => s.Metadata.TrainingArguments.ContainsKey(TaskWirings.LabelsArgument)
+            || (s.Metadata.TrainingArguments.GetValueOrDefault(TaskWirings.TaskArgument) is { } task && TaskKinds.TryParse(task, out _)));
+        if (head is null) return merged;
+        var arguments = new Dictionary<string, string>(merged.Metadata.TrainingArguments);
+        foreach (var key in new[] { TaskWirings.TaskArgument, TaskWirings.LabelsArgument })
+            if (head.Metadata.TrainingArguments.TryGetValue(key, out var value)) arguments[key] = value;
+        return merged.WithMetadata(merged.Metadata with { TrainingArguments = arguments });
+    }
 }

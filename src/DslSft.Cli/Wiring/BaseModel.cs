@@ -12,7 +12,7 @@ namespace DslSft.Cli.Wiring;
 /// </summary>
 public sealed class BaseModel : IDisposable
 {
-    private BaseModel(string name, string directory, ITransformerModel model, ITextTokenizer tokenizer)
+    private BaseModel(string name, string directory, ITransformerModel model, ITextTokenizer tokenizer, IReadOnlyList<string> notInCheckpoint)
     {
         Name = name;
         Directory = directory;
@@ -20,6 +20,7 @@ public sealed class BaseModel : IDisposable
         Tokenizer = tokenizer;
         Table = ParameterTable.Build(model);
         Parameters = Table.Tensors;
+        NotInCheckpoint = notInCheckpoint.ToHashSet(StringComparer.Ordinal);
     }
 
     /// <summary>What the user typed for <c>--model</c> (recorded in SFT metadata as the base model).</summary>
@@ -31,6 +32,12 @@ public sealed class BaseModel : IDisposable
     public ParameterTable Table { get; }
     /// <summary>HF parameter name → the live parameter tensor (tied aliases under both names).</summary>
     public IReadOnlyDictionary<string, Tensor> Parameters { get; }
+
+    /// <summary>
+    /// Parameters the checkpoint did not hold, so they start from a fresh initialisation: the new head, and for
+    /// sequence classification on a masked-LM checkpoint the pooler.
+    /// </summary>
+    public IReadOnlySet<string> NotInCheckpoint { get; }
 
     /// <summary>
     /// The longest input the model accepts: the tokenizer's model_max_length, and no more than its position embeddings
@@ -66,7 +73,7 @@ public sealed class BaseModel : IDisposable
         var directory = ResolveDirectory(nameOrDirectory);
         var tokenizer = TokenizerLoader.FromDirectory(directory);
         var loaded = HfModel.Load(directory, head, options);
-        return new BaseModel(nameOrDirectory, directory, loaded.Model, tokenizer);
+        return new BaseModel(nameOrDirectory, directory, loaded.Model, tokenizer, loaded.Report.Missing);
     }
 
     /// <summary>A registry name or an HF model directory → the directory (converting a built-in model into the cache on first use).</summary>

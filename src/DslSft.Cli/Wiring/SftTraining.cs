@@ -23,7 +23,10 @@ public static class SftTraining
         Func<IReadOnlyDictionary<string, double>>? evaluator = null)
     {
         OutputDirectory.CheckWritable(output, overwrite);
-        var parameters = model.Table.Select(e => new TrainableParameter(e.Name, e.Tensor, e.Role)).ToList();
+        // A body parameter the checkpoint lacks (a pooler new to a masked-LM checkpoint) starts from a random value that
+        // nobody applying the SFT later could reproduce, so it cannot be a diff: it is trained densely and stored whole.
+        var parameters = model.Table.Select(e => new TrainableParameter(e.Name, e.Tensor,
+            e.Role == ParameterRole.Maskable && model.NotInCheckpoint.Contains(e.Name) ? ParameterRole.DenseHead : e.Role)).ToList();
         // The checksum covers the base values of exactly the tensors the SFT will have diffs for (the maskable ones).
         var maskable = options.Masking.Apply(parameters).Where(p => p.Role == ParameterRole.Maskable).Select(p => p.Name).ToList();
         long maskableCount = parameters.Where(p => maskable.Contains(p.Name)).Sum(p => p.Tensor.numel());

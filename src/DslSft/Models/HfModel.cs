@@ -79,7 +79,10 @@ public static class HfModel
         {
             var source = options.ExtraWeightFiles.Count == 0 ? weightsPath : string.Join(" + ", new[] { weightsPath }.Concat(options.ExtraWeightFiles));
             var report = StateDictLoader.Load(model, tensors, source, model.BasePrefix);
-            var missingBody = report.Missing.Where(n => n.StartsWith(model.BasePrefix + ".", StringComparison.Ordinal)).ToList();
+            // A missing pooler is not an incomplete encoder: HF's *ForMaskedLM checkpoints have none (add_pooling_layer=False),
+            // and HF initialises it anew for sequence classification, as here (it stays in Missing for the caller to see).
+            var missingBody = report.Missing.Where(n => n.StartsWith(model.BasePrefix + ".", StringComparison.Ordinal)
+                && !n.StartsWith(model.BasePrefix + ".pooler.", StringComparison.Ordinal)).ToList();
             if (missingBody.Count > 0 && !options.AllowMissingEncoderWeights)
                 throw new InvalidInputException(
                     $"{missingBody.Count} encoder tensors are missing (first: {string.Join(", ", missingBody.Take(5))}); is this a {config.ModelType} checkpoint?", weightsPath);

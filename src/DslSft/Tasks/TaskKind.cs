@@ -30,12 +30,30 @@ public static class TaskKinds
 
     public static string Name(this TaskKind kind) => Names.First(n => n.Kind == kind).Name;
 
-    /// <summary>Parses a command-line task name (also accepts the enum name, any case).</summary>
-    public static TaskKind Parse(string name)
+    /// <summary>The model head a task trains: a token classifier for pos/ner, the biaffine parser for dp, a sequence classifier for nli/sc, span logits for qa.</summary>
+    public static Models.ModelHead Head(this TaskKind kind) => kind switch
     {
-        foreach (var (kind, n) in Names)
-            if (string.Equals(n, name, StringComparison.OrdinalIgnoreCase) || string.Equals(kind.ToString(), name, StringComparison.OrdinalIgnoreCase))
-                return kind;
-        throw new InvalidInputException($"unknown task '{name}' (expected one of: {string.Join(", ", AllNames)})");
+        TaskKind.Pos or TaskKind.Ner => Models.ModelHead.TokenClassification,
+        TaskKind.DependencyParsing => Models.ModelHead.DependencyParsing,
+        TaskKind.Nli or TaskKind.SequenceClassification => Models.ModelHead.SequenceClassification,
+        TaskKind.QuestionAnswering => Models.ModelHead.QuestionAnswering,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+    };
+
+    /// <summary>Parses a command-line task name (also accepts the enum name, any case).</summary>
+    public static TaskKind Parse(string name) =>
+        TryParse(name, out var kind) ? kind : throw new InvalidInputException($"unknown task '{name}' (expected one of: {string.Join(", ", AllNames)})");
+
+    /// <summary>Like <see cref="Parse"/>, but false for a name that is no downstream task (a language SFT records "mlm").</summary>
+    public static bool TryParse(string name, out TaskKind kind)
+    {
+        foreach (var (k, n) in Names)
+            if (string.Equals(n, name, StringComparison.OrdinalIgnoreCase) || string.Equals(k.ToString(), name, StringComparison.OrdinalIgnoreCase))
+            {
+                kind = k;
+                return true;
+            }
+        kind = default;
+        return false;
     }
 }

@@ -1,4 +1,5 @@
 using DslSft.Data.Ner;
+using DslSft.Metrics;
 
 namespace DslSft.Tests.Data;
 
@@ -35,6 +36,39 @@ public class ConllNerReaderTests
         var path = files.Text("iob1.txt", "a I-PER\nb I-PER\nc B-PER\nd O\ne I-LOC\nf I-ORG\n");
         var sentence = ConllNerReader.Read(path, new NerReadOptions { Scheme = TagScheme.Iob1 }).Single();
         Assert.Equal(["B-PER", "I-PER", "B-PER", "O", "B-LOC", "B-ORG"], sentence.Labels);
+    }
+
+    [Fact]
+    public void Iob2_i_without_b_is_kept_and_opens_an_entity_as_seqeval_reads_it()
+    {
+        using var files = new TempFiles();
+        var path = files.Text("i.txt", "Peter I-PER\nBlackburn I-PER\nin O\nBerlin I-LOC\n");
+        var sentence = ConllNerReader.Read(path).Single();
+        Assert.Equal(["I-PER", "I-PER", "O", "I-LOC"], sentence.Labels);
+        Assert.Equal([new EntitySpan("PER", 0, 1), new EntitySpan("LOC", 3, 3)], EntityChunker.Chunks(sentence.Labels.ToArray()));
+    }
+
+    [Fact]
+    public void Iob1_adjacent_entities_of_one_type_stay_two_entities()
+    {
+        using var files = new TempFiles();
+        // CoNLL-2003 IOB1: "B-PER" after an I-PER starts a second, adjacent person.
+        var path = files.Text("adj.txt", "Peter I-PER\nPaul B-PER\nMary I-PER\nleft O\n");
+        var sentence = ConllNerReader.Read(path, new NerReadOptions { Scheme = TagScheme.Iob1 }).Single();
+        Assert.Equal(["B-PER", "B-PER", "I-PER", "O"], sentence.Labels);
+        var score = new SpanF1();
+        score.Add(sentence.Labels, ["B-PER", "I-PER", "I-PER", "O"]);
+        // Gold: Peter | Paul Mary; predicted: one entity over all three. Nothing matches: P = 0/1, R = 0/2.
+        Assert.Equal((2L, 1L, 0L), (score.GoldCount, score.PredictedCount, score.CorrectCount));
+    }
+
+    [Fact]
+    public void Invalid_utf8_names_its_line()
+    {
+        using var files = new TempFiles();
+        var path = files.Bytes("u.txt", [.. "a O\nb"u8.ToArray(), 0xFF, .. " O\n"u8.ToArray()]);
+        var e = Assert.Throws<InvalidInputException>(() => ConllNerReader.Read(path).ToList());
+        Assert.Equal($"{path}:2: invalid UTF-8 (byte 0xFF at column 2); the file must be UTF-8 encoded", e.Message);
     }
 
     [Fact]

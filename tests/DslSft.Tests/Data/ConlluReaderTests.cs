@@ -141,6 +141,40 @@ public class ConlluReaderTests
     }
 
     [Fact]
+    public void Non_integer_word_id_names_file_and_line()
+    {
+        using var files = new TempFiles();
+        var path = files.Text("i.conllu", "# text = a b\n1\ta\ta\tDET\t_\t_\t2\tdet\t_\t_\ntwo\tb\tb\tNOUN\t_\t_\t0\troot\t_\t_\n");
+        var e = Assert.Throws<InvalidInputException>(() => ConlluReader.Read(path).ToList());
+        Assert.Equal($"{path}:3: expected an integer word id in column 1, found 'two'", e.Message);
+    }
+
+    [Fact]
+    public void Unknown_upos_tag_gives_the_exact_message_at_its_line()
+    {
+        using var files = new TempFiles();
+        var path = files.Text("p.conllu", "1\ta\ta\tDET\t_\t_\t2\tdet\t_\t_\n2\tb\tb\tNOUN\t_\t_\t0\troot\t_\t_\n\n1\tc\tc\tNN\t_\t_\t0\troot\t_\t_\n");
+        var sentences = ConlluReader.Read(path).Select(s => s.ToPosTagged()).ToList();
+        sentences[0].LabelIds(UdLabels.Upos);
+        var e = Assert.Throws<InvalidInputException>(() => sentences[1].LabelIds(UdLabels.Upos));
+        Assert.Equal($"{path}:4: unknown label 'NN' (expected one of: ADJ, ADP, ADV, AUX, CCONJ, DET, INTJ, NOUN, NUM, PART, PRON, PROPN, PUNCT, SCONJ, SYM, VERB, X)", e.Message);
+    }
+
+    [Fact]
+    public void Utf16_files_are_reported_as_the_wrong_encoding()
+    {
+        using var files = new TempFiles();
+        const string text = "1\ta\ta\tDET\t_\t_\t0\troot\t_\t_\n";
+        var withBom = files.Bytes("bom.conllu", System.Text.Encoding.Unicode.GetPreamble().Concat(System.Text.Encoding.Unicode.GetBytes(text)).ToArray());
+        var e = Assert.Throws<InvalidInputException>(() => ConlluReader.Read(withBom).ToList());
+        Assert.Equal($"{withBom}:1: the file is UTF-16 encoded (byte-order mark 0xFF 0xFE); it must be UTF-8", e.Message);
+        // Without a byte-order mark UTF-16 is valid UTF-8 byte for byte, with a NUL after every ASCII character.
+        var bare = files.Bytes("bare.conllu", System.Text.Encoding.Unicode.GetBytes(text));
+        e = Assert.Throws<InvalidInputException>(() => ConlluReader.Read(bare).ToList());
+        Assert.Equal($"{bare}:1: NUL byte at column 2: this is not a text file (UTF-16 or binary?); it must be UTF-8", e.Message);
+    }
+
+    [Fact]
     public void Missing_file_is_an_input_error()
     {
         var e = Assert.Throws<InvalidInputException>(() => ConlluReader.Read("/nonexistent/x.conllu").ToList());

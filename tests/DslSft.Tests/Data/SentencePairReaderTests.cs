@@ -56,6 +56,19 @@ public class SentencePairReaderTests
     }
 
     [Fact]
+    public void A_required_hypothesis_must_be_present()
+    {
+        using var files = new TempFiles();
+        var options = new SentencePairReadOptions { RequireHypothesis = true };
+        var tsv = files.Text("p.tsv", "premise\tlabel\na\tneutral\n");
+        var e = Assert.Throws<InvalidInputException>(() => SentencePairReader.Read(tsv, options).ToList());
+        Assert.Equal($"{tsv}:1: expected a second-text column named one of: hypothesis, sentence2, text_b; found: premise, label", e.Message);
+        var jsonl = files.Text("p.jsonl", "{\"premise\": \"a\", \"hypothesis\": \"b\", \"label\": \"x\"}\n{\"premise\": \"c\", \"label\": \"x\"}\n");
+        e = Assert.Throws<InvalidInputException>(() => SentencePairReader.Read(jsonl, options).ToList());
+        Assert.Equal($"{jsonl}:2: expected a field named one of: hypothesis, sentence2, text_b", e.Message);
+    }
+
+    [Fact]
     public void Broken_json_line_is_reported_with_its_line()
     {
         using var files = new TempFiles();

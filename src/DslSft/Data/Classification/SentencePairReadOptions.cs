@@ -21,4 +21,7 @@ public sealed record SentencePairReadOptions
 
     /// <summary>Whether every example must have a label (training and evaluation data).</summary>
     public bool RequireLabel { get; init; } = true;
+
+    /// <summary>Whether every example must have a second text (NLI: a premise without its hypothesis is not an example).</summary>
+    public bool RequireHypothesis { get; init; }
 }

@@ -28,6 +28,8 @@ public static class SentencePairReader
         int label = Find(names, options.LabelNames);
         if (premise < 0)
             throw reader.Error($"expected a header row with a text column named one of: {string.Join(", ", options.PremiseNames)}; found: {string.Join(", ", names)}");
+        if (hypothesis < 0 && options.RequireHypothesis)
+            throw reader.Error($"expected a second-text column named one of: {string.Join(", ", options.HypothesisNames)}; found: {string.Join(", ", names)}");
         if (label < 0 && options.RequireLabel)
             throw reader.Error($"expected a label column named one of: {string.Join(", ", options.LabelNames)}; found: {string.Join(", ", names)}");
         while (reader.ReadLine() is { } line)
@@ -74,7 +76,7 @@ public static class SentencePairReader
             if (root.ValueKind != JsonValueKind.Object)
                 throw reader.Error($"expected a JSON object, found a {root.ValueKind.ToString().ToLowerInvariant()}");
             var premise = String(reader, root, options.PremiseNames, required: true)!;
-            var hypothesis = String(reader, root, options.HypothesisNames, required: false);
+            var hypothesis = String(reader, root, options.HypothesisNames, required: options.RequireHypothesis);
             var label = Label(reader, root, options);
             return new SentencePairExample(premise, hypothesis, label, reader.Path, reader.LineNumber);
         }

@@ -67,6 +67,11 @@ public sealed class LineReader : IDisposable
         int start = 0;
         if (LineNumber == 1 && count >= 3 && _line[0] == 0xEF && _line[1] == 0xBB && _line[2] == 0xBF) start = 3;
         if (count > start && _line[count - 1] == (byte)'\r') count--;
+        if (LineNumber == 1 && count >= 2 && (_line[0], _line[1]) is (0xFF, 0xFE) or (0xFE, 0xFF))
+            throw Error($"the file is UTF-16 encoded (byte-order mark 0x{_line[0]:X2} 0x{_line[1]:X2}); it must be UTF-8");
+        // NUL is valid UTF-8 but never text: it is what UTF-16 without a byte-order mark, or a binary file, looks like.
+        if (Array.IndexOf(_line, (byte)0, start, count - start) is var nul and >= 0)
+            throw Error($"NUL byte at column {nul - start + 1}: this is not a text file (UTF-16 or binary?); it must be UTF-8");
         try
         {
             return StrictUtf8.GetString(_line, start, count - start);

@@ -93,7 +93,7 @@ public sealed class WiredCommandsTests : IDisposable
     }
 
     [SharedDataFact]
-    public void Import_compose_merge_and_export_round_trip_the_composable_sft_fixture()
+    public void Import_merge_compose_and_export_round_trip_the_composable_sft_fixture()
     {
         var lang = Path.Combine(_dir, "lang-imported");
         var imported = Run("import", "--sft-dir", SharedData.Fixture("composable-sft", "lang-mlm"), "-m", TinyBert, "-o", lang, "--json", "-");
@@ -103,15 +103,15 @@ public sealed class WiredCommandsTests : IDisposable
         Assert.Equal(original.NonZeroCount, ours.NonZeroCount);
         Assert.Equal(original.NonZeroCount, (long)Json(imported)["k"]!);
 
-        // compose with itself doubles every value on the same support.
+        // merge with itself doubles every value on the same support.
         var twice = Path.Combine(_dir, "twice");
-        var compose = Run("compose", "--sft", lang, "--sft", lang, "-o", twice);
-        Assert.True(compose.ExitCode == 0, compose.Stderr);
-        var composed = SftFile.Load(Path.Combine(twice, SftPaths.SftFileName));
+        var merge = Run("merge", "--sft", lang, "--sft", lang, "-o", twice);
+        Assert.True(merge.ExitCode == 0, merge.Stderr);
+        var merged = SftFile.Load(Path.Combine(twice, SftPaths.SftFileName));
         foreach (var (name, diff) in original.Diffs)
         {
             var (idx, values) = diff.ToArrays();
-            var (cidx, cvalues) = composed.Diffs[name].ToArrays();
+            var (cidx, cvalues) = merged.Diffs[name].ToArrays();
             Assert.Equal(idx, cidx);
             Assert.Equal(values.Select(v => v + v), cvalues);
         }
@@ -121,8 +121,8 @@ public sealed class WiredCommandsTests : IDisposable
         var export = Run("export", "-m", TinyBert, "--sft", lang, "-o", exported);
         Assert.True(export.ExitCode == 0, export.Stderr);
         Assert.True(File.Exists(Path.Combine(exported, "vocab.txt")));
-        var merged = Path.Combine(_dir, "merged");
-        Assert.Equal(0, Run("merge", "-m", TinyBert, "--sft", lang, "-o", merged).ExitCode);
+        var composed = Path.Combine(_dir, "composed");
+        Assert.Equal(0, Run("compose", "-m", TinyBert, "--sft", lang, "-o", composed).ExitCode);
         using var baseModel = BaseModel.Load(TinyBert);
         using var after = BaseModel.Load(exported);
         var (name0, diff0) = original.Diffs.First(d => d.Value.Count > 0);
@@ -130,7 +130,7 @@ public sealed class WiredCommandsTests : IDisposable
         var before = baseModel.Parameters[name0].reshape(-1).data<float>().ToArray();
         var now = after.Parameters[name0].reshape(-1).data<float>().ToArray();
         for (int i = 0; i < indices.Length; i++) Assert.Equal(before[indices[i]] + diffValues[i], now[indices[i]]);
-        Assert.Equal(File.ReadAllBytes(Path.Combine(exported, "model.safetensors")), File.ReadAllBytes(Path.Combine(merged, "model.safetensors")));
+        Assert.Equal(File.ReadAllBytes(Path.Combine(exported, "model.safetensors")), File.ReadAllBytes(Path.Combine(composed, "model.safetensors")));
     }
 
     [SharedDataFact]
