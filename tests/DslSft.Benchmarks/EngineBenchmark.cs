@@ -76,7 +76,7 @@ internal static class EngineBenchmark
         var parameters = EngineBenchmarkModel.Parameters(model).Where(p => p.Role != Models.ParameterRole.Tied).Sum(p => p.Tensor.numel());
         var run = new VariantRun(variant, shape.Name, 0, parameters, k, threads, Math.Round(recorder.RuntimeMiB), Math.Round(recorder.PeakMiB),
             recorder.SegmentPeaksExact, recorder.Steps, recorder.SelectionWallMs, recorder.SelectionCpuMs, recorder.TransitionWallMs, recorder.TransitionCpuMs,
-            recorder.Segments().ToList(), recorder.Boundaries, load, LoadAverage(), Math.Round(clock.Elapsed.TotalSeconds, 1));
+            recorder.Segments().ToList(), recorder.Boundaries, recorder.Notes, load, LoadAverage(), Math.Round(clock.Elapsed.TotalSeconds, 1));
         Console.WriteLine("RESULT " + JsonSerializer.Serialize(run));
         return 0;
     }
@@ -106,7 +106,7 @@ internal static class EngineBenchmark
 internal sealed record VariantRun(string Variant, string Shape, int Repeat, long Parameters, long K, int Threads, double RuntimeMiB, double PeakMiB,
     bool SegmentPeaksExact, List<EngineRunRecorder.StepTime> Steps, double SelectionWallMs, double SelectionCpuMs,
     double TransitionWallMs, double TransitionCpuMs, List<EngineRunRecorder.Segment> Segments, List<EngineRunRecorder.Boundary> Boundaries,
-    string LoadStart, string LoadEnd, double WallSeconds)
+    List<string> Notes, string LoadStart, string LoadEnd, double WallSeconds)
 {
     /// <summary>Median full-phase update, the phase's first (warm-up) update left out.</summary>
     [JsonIgnore]

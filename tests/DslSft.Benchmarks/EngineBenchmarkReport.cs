@@ -139,6 +139,7 @@ internal static class EngineBenchmarkReport
             string Times(string phase) => string.Join(", ", r.Steps.Where(s => s.Phase == phase).Select(s => FormattableString.Invariant($"{s.WallMs:F0}/{s.CpuMs:F0}")));
             md.AppendLine(FormattableString.Invariant($"- #{r.Repeat} {r.Variant}: full {Times("full")}; sparse {Times("sparse")}; selection {r.SelectionWallMs:F0}/{r.SelectionCpuMs:F0}; ") +
                           FormattableString.Invariant($"peak {r.PeakMiB:F0} MiB; child {r.WallSeconds:F0} s; load {r.LoadStart} → {r.LoadEnd}") +
+                          string.Concat(r.Notes.Select(n => "; " + n)) +
                           (r.SegmentPeaksExact ? "" : " (segment peaks cumulative: VmHWM could not be reset)"));
         }
         md.AppendLine();

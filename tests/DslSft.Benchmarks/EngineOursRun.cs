@@ -86,6 +86,11 @@ internal static class EngineOursRun
             recorder.SelectionStarted();
             var chosen = inner.SelectLargestChanges(candidates, k);
             recorder.SelectionEnded();
+            if (inner is NativeSparseKernels)
+            {
+                var (scratchBytes, passes) = Sparse.TopKSelector.LastCallStatistics();
+                recorder.Note($"native top-K: {passes} passes over θ and θ0, {scratchBytes / 1048576.0:F1} MiB scratch");
+            }
             recorder.EndSegment("selection");
             _phase = "sparse";
             _pending = "rewind";

@@ -31,6 +31,11 @@ internal sealed class EngineRunRecorder
     public double RuntimeMiB { get; }
 
     public List<StepTime> Steps { get; } = new();
+
+    /// <summary>Free-text facts a run reports about itself (e.g. how the selection went).</summary>
+    public List<string> Notes { get; } = new();
+
+    public void Note(string note) => Notes.Add(note);
     public List<Boundary> Boundaries { get; } = new();
     public double SelectionWallMs { get; private set; }
     public double SelectionCpuMs { get; private set; }
