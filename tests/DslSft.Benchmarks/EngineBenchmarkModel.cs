@@ -1,89 +1,67 @@
+using DslSft.Data.Mlm;
+using DslSft.Engine;
 using DslSft.Models;
-using TorchSharp;
-using TorchSharp.Modules;
+using DslSft.Models.Transformer;
+using DslSft.Training;
 using static TorchSharp.torch;
 
 namespace DslSft.Benchmarks;
 
 /// <summary>Sizes of a BERT-shaped masked-LM encoder.</summary>
-internal sealed record EncoderShape(string Name, int Vocabulary, int Hidden, int Layers, int Heads, int Intermediate, int MaxPositions = 512)
+internal sealed record EncoderShape(string Name, int Vocabulary, int Hidden, int Layers, int Heads, int Intermediate)
 {
     public static EncoderShape BertBase { get; } = new("BERT-base", 30522, 768, 12, 12, 3072);
     public static EncoderShape Small { get; } = new("small", 8000, 256, 4, 4, 1024);
+
+    public static EncoderShape Named(string name) => name == BertBase.Name ? BertBase : Small;
+
+    public string Describe() => $"{Name} (h{Hidden}, L{Layers}, V{Vocabulary})";
 }
 
 /// <summary>
-/// A BERT-shaped masked-LM in plain TorchSharp (post-LN encoder, GELU FFN, MLM head with the decoder tied to the
-/// word embeddings), built here so the engine benchmark does not depend on the model generator. "bert.*" is the
-/// maskable body and "cls.*" the dense head, as in composable-sft.
+/// The engine benchmark's model and data: a randomly initialised <c>BertForMaskedLM</c> built through
+/// <see cref="HfModel.Create"/> (the path the CLI trains), its parameter table as the trainer receives it, and
+/// random-token masked-LM batches of 8 × 128 (15% masking, 80/10/10) from the library's collator.
 /// </summary>
-internal sealed class EncoderMlm : nn.Module<Tensor, Tensor, Tensor>
+internal static class EngineBenchmarkModel
 {
-    private readonly EncoderShape _shape;
-    private readonly Embedding word, position, tokenType;
-    private readonly LayerNorm embeddingNorm;
-    private readonly ModuleList<EncoderLayer> layers;
-    private readonly Linear transform;
-    private readonly LayerNorm transformNorm;
-    private readonly Parameter decoderBias;
+    public const int Batch = 8, Length = 128;
 
-    public EncoderMlm(EncoderShape shape) : base("bert")
+    public static ITransformerModel Create(EncoderShape shape)
     {
-        _shape = shape;
-        word = nn.Embedding(shape.Vocabulary, shape.Hidden);
-        position = nn.Embedding(shape.MaxPositions, shape.Hidden);
-        tokenType = nn.Embedding(2, shape.Hidden);
-        embeddingNorm = nn.LayerNorm(shape.Hidden);
-        layers = nn.ModuleList(Enumerable.Range(0, shape.Layers).Select(_ => new EncoderLayer(shape)).ToArray());
-        transform = nn.Linear(shape.Hidden, shape.Hidden);
-        transformNorm = nn.LayerNorm(shape.Hidden);
-        decoderBias = nn.Parameter(torch.zeros(shape.Vocabulary));
-        RegisterComponents();
+        manual_seed(1);
+        var config = new TransformerConfig
+        {
+            VocabSize = shape.Vocabulary, HiddenSize = shape.Hidden, NumHiddenLayers = shape.Layers,
+            NumAttentionHeads = shape.Heads, IntermediateSize = shape.Intermediate, MaxPositionEmbeddings = 512,
+        };
+        return HfModel.Create(config, ModelHead.MaskedLM);
     }
 
-    public static ParameterRole RoleOf(string name) =>
-        name.StartsWith("transform", StringComparison.Ordinal) || name == "decoderBias" ? ParameterRole.DenseHead : ParameterRole.Maskable;
+    /// <summary>Every parameter with its role from the model's table (the decoder is tied: role Tied, trained once as the word embeddings).</summary>
+    public static List<TrainableParameter> Parameters(ITransformerModel model) =>
+        ParameterTable.Build(model).Select(e => new TrainableParameter(e.Name, e.Tensor, e.Role)).ToList();
 
-    public override Tensor forward(Tensor ids, Tensor attentionMask)
+    public static ITrainingData<MlmBatch> Data(EncoderShape shape)
     {
-        var positions = torch.arange(ids.shape[1], ScalarType.Int64).unsqueeze(0);
-        var x = embeddingNorm.forward(word.forward(ids) + position.forward(positions) + tokenType.forward(torch.zeros_like(ids)));
-        // Additive mask: 0 for tokens, a large negative number for padding, broadcast over heads and queries.
-        var bias = (1 - attentionMask.to(ScalarType.Float32)).mul(-1e4f).unsqueeze(1).unsqueeze(1);
-        foreach (var layer in layers) x = layer.forward(x, bias);
-        var h = transformNorm.forward(nn.functional.gelu(transform.forward(x)));
-        return torch.matmul(h, word.weight!.t()) + decoderBias;
+        var random = new Random(3);
+        var rows = Enumerable.Range(0, 64).Select(_ =>
+            new long[] { 1 }.Concat(Enumerable.Range(0, Length - 2).Select(_ => (long)random.Next(5, shape.Vocabulary))).Append(2).ToArray()).ToList();
+        var collator = new MlmCollator(shape.Vocabulary, maskTokenId: 4, padTokenId: 0, new long[] { 1, 2 }, seed: 5);
+        return new ShuffledTrainingData<long[], MlmBatch>(rows, Batch, collator.Collate, seed: 7);
     }
 
-    private sealed class EncoderLayer : nn.Module<Tensor, Tensor, Tensor>
+    /// <summary>
+    /// The model's MLM loss. <paramref name="labelsOnly"/>: decode only the masked positions
+    /// (<see cref="MlmBatch.ToModelBatch"/>); otherwise logits at every position, as HF's BertForMaskedLM computes them.
+    /// <paramref name="dropLogits"/>: free the logits before backward, as HF's Trainer does (compute_loss keeps only
+    /// the loss); without it they live until the update's dispose scope ends, as with the CLI's
+    /// <c>b =&gt; model.Forward(b).Loss!</c>.
+    /// </summary>
+    public static Tensor Loss(ITransformerModel model, MlmBatch batch, bool labelsOnly, bool dropLogits)
     {
-        private readonly int _heads, _headSize;
-        private readonly Linear query, key, value, attentionOutput, intermediate, output;
-        private readonly LayerNorm attentionNorm, outputNorm;
-
-        public EncoderLayer(EncoderShape shape) : base("layer")
-        {
-            _heads = shape.Heads;
-            _headSize = shape.Hidden / shape.Heads;
-            query = nn.Linear(shape.Hidden, shape.Hidden);
-            key = nn.Linear(shape.Hidden, shape.Hidden);
-            value = nn.Linear(shape.Hidden, shape.Hidden);
-            attentionOutput = nn.Linear(shape.Hidden, shape.Hidden);
-            attentionNorm = nn.LayerNorm(shape.Hidden);
-            intermediate = nn.Linear(shape.Hidden, shape.Intermediate);
-            output = nn.Linear(shape.Intermediate, shape.Hidden);
-            outputNorm = nn.LayerNorm(shape.Hidden);
-            RegisterComponents();
-        }
-
-        public override Tensor forward(Tensor x, Tensor maskBias)
-        {
-            long b = x.shape[0], t = x.shape[1];
-            Tensor Split(Tensor y) => y.view(b, t, _heads, _headSize).transpose(1, 2);
-            var scores = torch.matmul(Split(query.forward(x)), Split(key.forward(x)).transpose(2, 3)) / MathF.Sqrt(_headSize) + maskBias;
-            var context = torch.matmul(scores.softmax(-1), Split(value.forward(x))).transpose(1, 2).reshape(b, t, -1);
-            x = attentionNorm.forward(x + attentionOutput.forward(context));
-            return outputNorm.forward(x + output.forward(nn.functional.gelu(intermediate.forward(x))));
-        }
+        var output = model.Forward(labelsOnly ? batch.ToModelBatch() : new ModelBatch(batch.InputIds, batch.AttentionMask) { Labels = batch.Labels });
+        if (dropLogits) output.Logits.Dispose();
+        return output.Loss!;
     }
 }

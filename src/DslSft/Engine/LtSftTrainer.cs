@@ -294,7 +294,7 @@ public sealed class LtSftTrainer<TBatch>
                 norm = optimizer.GradNorm();
                 var scale = _options.MaxGradNorm > 0 ? Math.Min(1.0, _options.MaxGradNorm / (norm + 1e-6)) : 1.0;
                 optimizer.Step(lr, scale);
-                optimizer.ZeroGrad();
+                optimizer.ReleaseGrads();
             }
             _step++;
             var meanLoss = lossSum / accumulation;
@@ -352,13 +352,17 @@ public sealed class LtSftTrainer<TBatch>
         foreach (var p in _heads) p.Tensor.detach().copy_(snapshot[p.Name]);
     }
 
-    /// <summary>Closes a phase: back to its best state if asked, optimizer state released, every trainable tensor trainable again.</summary>
+    /// <summary>
+    /// Closes a phase: back to its best state if asked, optimizer state and gradients released (before selection,
+    /// so its working memory does not come on top of them), every trainable tensor trainable again.
+    /// </summary>
     private void EndPhase()
     {
         if (_options.LoadBestAtEnd && _best is not null) RestoreTrained(_best);
         DisposeBest();
         _optimizer?.Dispose();
         _optimizer = null;
+        foreach (var p in _maskable.Concat(_heads)) p.Tensor.grad = null;
         foreach (var p in _maskable) p.Tensor.requires_grad_(true);
     }
 

@@ -80,11 +80,15 @@ internal sealed class PhaseOptimizer : IDisposable
         AdamWScalars.ForStep(StepCount, (float)lr, _options.Beta1, _options.Beta2, _options.Epsilon,
             decay ? _options.WeightDecay : 0f, (float)gradScale, l1);
 
-    /// <summary>Sets every gradient this optimizer reads back to zero.</summary>
-    public void ZeroGrad()
+    /// <summary>
+    /// Drops every gradient this optimizer reads (torch's <c>zero_grad(set_to_none=True)</c>). The next backward
+    /// allocates fresh ones, so no gradient memory is held between updates or during the forward pass, when
+    /// activations peak, and autograd stores the first gradient instead of adding it to zeros.
+    /// </summary>
+    public void ReleaseGrads()
     {
-        foreach (var g in _dense) foreach (var e in g.Entries) e.Param.grad?.zero_();
-        foreach (var g in _sparse) foreach (var p in g.Params) p.grad?.zero_();
+        foreach (var g in _dense) foreach (var e in g.Entries) e.Param.grad = null;
+        foreach (var g in _sparse) foreach (var p in g.Params) p.grad = null;
     }
 
     /// <summary>Moments (and compact θ0) keyed for a checkpoint.</summary>

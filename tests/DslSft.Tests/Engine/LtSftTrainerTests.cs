@@ -105,6 +105,29 @@ public class LtSftTrainerTests
     }
 
     [Fact]
+    public void GradientsAreReleasedAfterEveryUpdateAndAtTheEnd()
+    {
+        // No gradient memory is held between updates (so not during the forward pass, when activations peak) nor
+        // during selection; MatchesDenseMaskedReference shows the updates themselves are unchanged by it.
+        var model = new TinyModel(seed: 5);
+        var trainable = model.Trainable();
+        var held = new List<int>();
+        new LtSftTrainer<TinyBatch>(model, trainable, model.Loss, TinyData.Create(), Options(iterations: 2))
+        {
+            Progress = new Callback(_ => held.Add(trainable.Count(p => p.Tensor.grad is not null))),
+        }.Train();
+        Assert.Equal(32, held.Count);
+        Assert.All(held, count => Assert.Equal(0, count));
+        Assert.All(trainable, p => Assert.Null(p.Tensor.grad));
+    }
+
+    /// <summary>Reports synchronously on the training thread.</summary>
+    private sealed class Callback(Action<Training.TrainingProgress> action) : IProgress<Training.TrainingProgress>
+    {
+        public void Report(Training.TrainingProgress value) => action(value);
+    }
+
+    [Fact]
     public void IterationsAccumulateMasksToExactlyK()
     {
         var model = new TinyModel(seed: 2);

@@ -147,6 +147,23 @@ public class SparseKernelTests
     }
 
     [Fact]
+    public void DenseSquaredNormOverManySlicesEqualsTheWholeSum()
+    {
+        // 2.5M entries: the kernel sums the effective gradient slice by slice (bounded temporaries).
+        var theta0 = Random(3, 1250, 2000);
+        var param = theta0 + Random(4, 1250, 2000) * 1e-3f;
+        param.view(-1).narrow(0, 1_000_000, 500_000).copy_(theta0.view(-1).narrow(0, 1_000_000, 500_000)); // θ = θ0: no L1 term there
+        var grad = Random(5, 1250, 2000);
+        const float l1 = 0.5f;
+        // The same float32 element math over the whole tensor at once; only the order of the float64 sum differs.
+        var expected = (grad + l1 * torch.sign(param - theta0)).square().sum(ScalarType.Float64).item<double>();
+        var actual = Kernels.DenseSquaredGradNorm(new[] { new DenseAdamWTensor(param, grad, torch.zeros_like(param), torch.zeros_like(param), theta0) }, l1);
+        Assert.Equal(1.0, actual / expected, 10);
+        var withoutL1 = Kernels.DenseSquaredGradNorm(new[] { new DenseAdamWTensor(param, grad, torch.zeros_like(param), torch.zeros_like(param), null) }, 0f);
+        Assert.Equal(1.0, withoutL1 / grad.square().sum(ScalarType.Float64).item<double>(), 10);
+    }
+
+    [Fact]
     public void SquaredNormsIncludeTheL1Subgradient()
     {
         var theta0 = Random(1, 10);

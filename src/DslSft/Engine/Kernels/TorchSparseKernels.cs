@@ -15,6 +15,9 @@ public sealed class TorchSparseKernels : ISparseKernels
     /// <summary>Scores sampled to estimate the selection threshold; below 4× this many entries a plain top-k is used.</summary>
     internal int ThresholdSample { get; init; } = 1 << 18;
 
+    /// <summary>Entries per slice when summing squared dense gradients (4 MiB of float32 temporaries at a time).</summary>
+    private const long NormSliceLength = 1 << 20;
+
     public IReadOnlyList<Tensor> SelectLargestChanges(IReadOnlyList<SelectionCandidate> candidates, long k)
     {
         for (var i = 0; i < candidates.Count; i++)
@@ -90,12 +93,22 @@ public sealed class TorchSparseKernels : ISparseKernels
     public double DenseSquaredGradNorm(IReadOnlyList<DenseAdamWTensor> tensors, float l1)
     {
         using var noGrad = torch.no_grad();
-        using var scope = torch.NewDisposeScope();
         double sum = 0;
         foreach (var t in tensors)
         {
-            var g = EffectiveGradient(t.Grad, t.Param, t.Original, l1, gradScale: 1f);
-            sum += g.square().sum(ScalarType.Float64).item<double>();
+            using var tensorScope = torch.NewDisposeScope();
+            var grad = t.Grad.reshape(-1);
+            var param = t.Param.detach().reshape(-1);
+            var original = t.Original?.reshape(-1);
+            // Slice by slice, each slice's temporaries (effective gradient, square) freed before the next: over a
+            // whole model they would otherwise add two dense copies of every gradient to the full phase's peak.
+            for (long start = 0, n = grad.numel(); start < n; start += NormSliceLength)
+            {
+                using var sliceScope = torch.NewDisposeScope();
+                var length = Math.Min(NormSliceLength, n - start);
+                var g = EffectiveGradient(grad.narrow(0, start, length), param.narrow(0, start, length), original?.narrow(0, start, length), l1, gradScale: 1f);
+                sum += g.square().sum(ScalarType.Float64).item<double>();
+            }
         }
         return sum;
     }
@@ -114,9 +127,10 @@ public sealed class TorchSparseKernels : ISparseKernels
     public void DenseAdamWStep(IReadOnlyList<DenseAdamWTensor> tensors, AdamWScalars s)
     {
         using var noGrad = torch.no_grad();
-        using var scope = torch.NewDisposeScope();
         foreach (var t in tensors)
         {
+            // One scope per tensor: its temporaries go before the next tensor's are made.
+            using var scope = torch.NewDisposeScope();
             var g = EffectiveGradient(t.Grad, t.Param, t.Original, s.L1, s.GradScale);
             AdamW(t.Param, g, t.ExpAvg, t.ExpAvgSq, s);
         }
