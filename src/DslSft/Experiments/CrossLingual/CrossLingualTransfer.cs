@@ -118,7 +118,7 @@ public sealed class CrossLingualTransfer
         var name = $"language-{language.Code}-{_options.LanguageKey(method)}-base{_baseKey}";
         return Cached(name, () =>
         {
-            var sequences = TransferCorpus.MlmSequences(_tokenizer, language.TextFile, _options.MaxLength, _options.MaxTextLines);
+            var data = MlmData(language.TextFile, out int lines);
             manual_seed(_options.Seed);
             var loaded = HfModel.Load(_setup.BaseModelDirectory, ModelHead.MaskedLM);
             using var model = loaded.Model;
@@ -127,13 +127,20 @@ public sealed class CrossLingualTransfer
                 MlmHeadWarmup.Apply(model, WarmedUpHead());
                 manual_seed(_options.Seed); // the language run draws the same dropout masks with or without a warm-up
             }
-            var collator = new MlmCollator(_tokenizer.VocabularySize, _tokenizer.MaskTokenId, _tokenizer.PadTokenId,
-                _tokenizer.SpecialTokenIds.Select(id => (long)id), _options.Seed);
-            var data = new ShuffledTrainingData<long[], ModelBatch>(sequences, _options.BatchSize, batch => TransferCorpus.MlmBatch(collator, batch), _options.Seed);
-            _log($"training {name}: {sequences.Count} lines of {language.TextFile}");
+            _log($"training {name}: {lines} lines of {language.TextFile}");
             return Train(name, method, "language", language.Code, model, data, _options.LanguageDensity,
                 _options.LanguageFullPhase, _options.LanguageSparsePhase, _options.LanguageLearningRate);
         });
+    }
+
+    /// <summary>Masked-LM batches over the lines of <paramref name="textFile"/>, shuffled and masked under the run's seed.</summary>
+    private ShuffledTrainingData<long[], ModelBatch> MlmData(string textFile, out int lines)
+    {
+        var sequences = TransferCorpus.MlmSequences(_tokenizer, textFile, _options.MaxLength, _options.MaxTextLines);
+        lines = sequences.Count;
+        var collator = new MlmCollator(_tokenizer.VocabularySize, _tokenizer.MaskTokenId, _tokenizer.PadTokenId,
+            _tokenizer.SpecialTokenIds.Select(id => (long)id), _options.Seed);
+        return new ShuffledTrainingData<long[], ModelBatch>(sequences, _options.BatchSize, batch => TransferCorpus.MlmBatch(collator, batch), _options.Seed);
     }
 
     /// <summary>The base model's MLM head trained on source-language text (cached in the output directory).</summary>
@@ -147,12 +154,9 @@ public sealed class CrossLingualTransfer
             _log($"reusing {path}");
             return _warmedUpHead = new Dictionary<string, Tensor>(SafeTensorsFile.Read(path).Tensors);
         }
-        var sequences = TransferCorpus.MlmSequences(_tokenizer, _setup.Source.TextFile, _options.MaxLength, _options.MaxTextLines);
+        var data = MlmData(_setup.Source.TextFile, out _);
         manual_seed(_options.Seed);
         using var model = HfModel.Load(_setup.BaseModelDirectory, ModelHead.MaskedLM).Model;
-        var collator = new MlmCollator(_tokenizer.VocabularySize, _tokenizer.MaskTokenId, _tokenizer.PadTokenId,
-            _tokenizer.SpecialTokenIds.Select(id => (long)id), _options.Seed);
-        var data = new ShuffledTrainingData<long[], ModelBatch>(sequences, _options.BatchSize, batch => TransferCorpus.MlmBatch(collator, batch), _options.Seed);
         var clock = Stopwatch.StartNew();
         _warmedUpHead = MlmHeadWarmup.Train(model, data, _options.MlmHeadWarmupSteps, _options.MlmHeadWarmupLearningRate, _log, out var finalLoss);
         _runs.Add(new TransferRun("mlm-head-warmup-" + _setup.Source.Code, TransferMethod.Dense, "mlm head", _setup.Source.Code, 0, 0,
