@@ -48,7 +48,7 @@ public static class TrainLangCommand
             var trainPath = parse.GetValue(train)!;
             if (!File.Exists(trainPath)) throw new InvalidInputException("training text not found", trainPath);
 
-            using var baseModel = BaseModel.Load(parse.GetValue(model)!, ModelHead.MaskedLM);
+            using var baseModel = BaseModel.Load(parse.GetValue(model)!, ModelHead.MaskedLM, seed: seedValue);
             int length = baseModel.ResolveMaxLength(parse, maxLength);
             var builder = new MlmSequenceBuilder(new TokenizerSubwordEncoder(baseModel.Tokenizer), length);
             IEnumerable<string> lines, heldOut;

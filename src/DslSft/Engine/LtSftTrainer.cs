@@ -45,6 +45,10 @@ public sealed class LtSftTrainer<TBatch>
     private TrainingPhase _phase;
     private long _step;
     private int _selectedIterations;
+    // Where the data stands between phases: each phase reads on from where the previous one stopped, so the sparse
+    // phase sees batches the full phase did not (in composable-sft each phase's dataloader draws a new shuffle).
+    private int _dataEpoch;
+    private long _dataBatchInEpoch;
 
     /// <param name="model">The module; switched between train() and eval() around evaluations.</param>
     /// <param name="parameters">Its parameters with declared roles (the masking policy of the options is applied on top).</param>
@@ -111,7 +115,7 @@ public sealed class LtSftTrainer<TBatch>
             {
                 cursor ??= BeginFullPhase();
                 RunPhase(cursor, _options.FullPhase, cancellationToken);
-                cursor.Dispose();
+                EndData(cursor);
                 cursor = null;
                 SelectLargestChangesAndRewind();
                 _phase = TrainingPhase.Sparse;
@@ -120,7 +124,7 @@ public sealed class LtSftTrainer<TBatch>
             }
             cursor ??= BeginSparsePhase();
             RunPhase(cursor, _options.SparsePhase, cancellationToken);
-            cursor.Dispose();
+            EndData(cursor);
             cursor = null;
             EndPhase();
             _phase = FirstPhase;
@@ -129,6 +133,12 @@ public sealed class LtSftTrainer<TBatch>
         }
         SavePlot();
         return new LtSftResult(BuildSft(), _log.Entries.ToList(), _selection.Count, _lastEvaluation);
+    }
+
+    private void EndData(DataCursor<TBatch> cursor)
+    {
+        (_dataEpoch, _dataBatchInEpoch) = (cursor.Epoch, cursor.BatchInEpoch);
+        cursor.Dispose();
     }
 
     private DataCursor<TBatch>? StartFresh()
@@ -140,6 +150,7 @@ public sealed class LtSftTrainer<TBatch>
         _iteration = 0;
         _phase = FirstPhase;
         _step = 0;
+        (_dataEpoch, _dataBatchInEpoch) = (0, 0);
         return null;
     }
 
@@ -153,7 +164,7 @@ public sealed class LtSftTrainer<TBatch>
         }
         ResetBest();
         _optimizer = BuildFullOptimizer();
-        return new DataCursor<TBatch>(_data, 0, 0);
+        return new DataCursor<TBatch>(_data, _dataEpoch, _dataBatchInEpoch);
     }
 
     private DataCursor<TBatch> BeginSparsePhase()
@@ -175,7 +186,7 @@ public sealed class LtSftTrainer<TBatch>
             foreach (var p in _maskable)
                 if (_original.Remove(p.Name, out var dense)) dense.Dispose();
         _optimizer = BuildSparseOptimizer();
-        return new DataCursor<TBatch>(_data, 0, 0);
+        return new DataCursor<TBatch>(_data, _dataEpoch, _dataBatchInEpoch);
     }
 
     private PhaseOptimizer BuildFullOptimizer()
@@ -209,7 +220,12 @@ public sealed class LtSftTrainer<TBatch>
         return optimizer;
     }
 
-    private float L1Coefficient(double lambda) => (float)(lambda / _totalParameterCount);
+    /// <summary>
+    /// The L1 subgradient's factor, rounded as autograd rounds it in composable-sft (the backward of
+    /// <c>λ · sum / n</c> in float32 is fl32(fl32(1/n) · λ)); zero when the term does not act.
+    /// </summary>
+    private float L1Coefficient(double lambda) =>
+        _options.L1Mode == L1Mode.Paper ? (1f / _totalParameterCount) * (float)lambda : 0f;
 
     /// <summary>Entries this round selects: K/n, the last round taking the remainder so the total is exactly K.</summary>
     private long RoundK() => _iteration == _options.Iterations - 1 ? K - _selection.Count : K / _options.Iterations;
@@ -434,8 +450,8 @@ public sealed class LtSftTrainer<TBatch>
             Phase = _phase,
             Step = cursor is null ? 0 : _step,
             OptimizerSteps = cursor is null ? 0 : _optimizer!.StepCount,
-            Epoch = cursor?.Epoch ?? 0,
-            BatchInEpoch = cursor?.BatchInEpoch ?? 0,
+            Epoch = cursor?.Epoch ?? _dataEpoch,
+            BatchInEpoch = cursor?.BatchInEpoch ?? _dataBatchInEpoch,
             BestMetric = cursor is null ? null : _bestMetric,
             LastEvaluation = _lastEvaluation,
             Options = _options.Describe(),
@@ -477,6 +493,7 @@ public sealed class LtSftTrainer<TBatch>
             _log.Reset(state.Log);
             torch.random.set_rng_state(Get("rng"));
             _compactOriginal = Prefixed("corig/");
+            (_dataEpoch, _dataBatchInEpoch) = (state.Epoch, state.BatchInEpoch);
             if (!state.MidPhase) return null;
 
             // Mid-phase: rebuild the phase's optimizer as it was built, then load its state.
