@@ -110,8 +110,8 @@ public class SftFileTests
         Assert.Contains("tensor 'w'", error.Message);
         Assert.Contains("needs 24", error.Message);
 
-        WriteRaw(path, """{"w":{"dtype":"F16","shape":[2],"data_offsets":[0,4]}}""", new byte[4]);
-        Assert.Contains("dtype F16", Assert.Throws<InvalidInputException>(() => SafeTensorsFile.Read(path)).Message);
+        WriteRaw(path, """{"w":{"dtype":"BF16","shape":[2],"data_offsets":[0,4]}}""", new byte[4]);
+        Assert.Contains("dtype BF16", Assert.Throws<InvalidInputException>(() => SafeTensorsFile.Read(path)).Message);
         WriteRaw(path, """{"w": [1, 2""", new byte[4]);
         Assert.Contains("not valid JSON", Assert.Throws<InvalidInputException>(() => SafeTensorsFile.Read(path)).Message);
     }
