@@ -122,6 +122,42 @@ public class SftCompactStorageTests
     }
 
     [Fact]
+    public void Dropping_zero_rows_keeps_changed_rows_whole_so_they_cost_no_index_bytes()
+    {
+        // A dense diff of a [10, 4] embedding where only rows 2 and 7 changed; the others are exact zeros (+0 or −0),
+        // and row 7 has one stray exact zero, as an entry whose update rounds away can have.
+        var values = new float[40];
+        for (int c = 0; c < 4; c++) { values[2 * 4 + c] = 0.1f * (c + 1); values[7 * 4 + c] = -0.2f * (c + 1); }
+        values[5] = -0f;
+        values[7 * 4 + 2] = 0f;
+        var dense = new SparseDiff([10, 4], arange(40, dtype: int64), tensor(values));
+        var sft = new SparseFineTuning(new Dictionary<string, SparseDiff> { ["emb"] = dense }, new Dictionary<string, Tensor>(), new SftMetadata { K = 40 });
+
+        var rows = sft.WithoutZeroRows();
+        var (indices, kept) = rows.Diffs["emb"].ToArrays();
+        Assert.Equal(new long[] { 8, 9, 10, 11, 28, 29, 30, 31 }, indices);
+        Assert.Equal(new[] { 0.1f, 0.2f, 0.3f, 0.4f, -0.2f, -0.4f, 0f, -0.8f }, kept);
+        Assert.Equal(40, rows.Metadata.K);
+        Assert.Equal(40, sft.Diffs["emb"].Count); // the original is unchanged
+
+        var entries = sft.WithoutZeroEntries();
+        Assert.Equal(new long[] { 8, 9, 10, 11, 28, 29, 31 }, entries.Diffs["emb"].ToArrays().Indices);
+
+        var path = Path.Combine(SftFixtures.TempDir(), "x.safetensors");
+        SftFile.Save(rows, path, SftStorage.Compact);
+        Assert.Equal("rows", (string)Document(path)["diff_storage"]!["emb"]!["indices"]!);
+        Assert.Equal(new[] { 2, 7 }, SafeTensorsFile.Read(path).Tensors["diff.rows/emb"].data<int>().ToArray());
+        AssertWithinQ8Bound(rows, SftFile.Load(path), path);
+        SftFile.Save(entries, path, SftStorage.Compact);
+        Assert.Equal("i32", (string)Document(path)["diff_storage"]!["emb"]!["indices"]!); // row 7 is no longer whole
+
+        // 1-D tensors: a row is one entry.
+        var (biasIndices, biasValues) = SparseDiff.FromArrays([5], [0, 1, 3], [0f, 2f, -0f]).WithoutZeroRows().ToArrays();
+        Assert.Equal(new long[] { 1 }, biasIndices);
+        Assert.Equal(new[] { 2f }, biasValues);
+    }
+
+    [Fact]
     public void Values_too_large_for_an_fp16_scale_stay_float32_exactly()
     {
         var diff = SparseDiff.FromArrays([4, 4], [1, 2, 9], [1e-3f, 3.4e38f, -2f]);
