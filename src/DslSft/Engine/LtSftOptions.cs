@@ -14,6 +14,12 @@ public sealed record LtSftOptions
     public long? TunableCount { get; init; }
     /// <summary>K as a proportion of the maskable entries (ft_params_proportion).</summary>
     public double? TunableProportion { get; init; }
+    /// <summary>
+    /// Random selection only: how many entries to draw in each maskable tensor (for example another SFT's allocation, so
+    /// that a random mask differs from it only in which entries of each tensor it picks). Null: K drawn uniformly over all
+    /// maskable entries. Tensors not listed get none.
+    /// </summary>
+    public IReadOnlyDictionary<string, long>? RandomCountPerTensor { get; init; }
     /// <summary>Alternating full/sparse rounds (n_ft_iterations); each selects K/n new entries, masks accumulate.</summary>
     public int Iterations { get; init; } = 1;
 
@@ -115,6 +121,7 @@ public sealed record LtSftOptions
             ["freeze_decoder"] = Masking.FreezeDecoder.ToString(),
             ["untie_embeddings"] = Masking.UntieEmbeddings.ToString(),
             ["seed"] = Seed.ToString(CultureInfo.InvariantCulture),
+            ["random_count_per_tensor"] = RandomCountPerTensor is null ? "" : string.Join(",", RandomCountPerTensor.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}")),
         };
     }
 }

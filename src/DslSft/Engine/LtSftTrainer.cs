@@ -60,6 +60,8 @@ public sealed class LtSftTrainer<TBatch>
     {
         if (options.Iterations < 1) throw new ArgumentException($"iterations must be at least 1, got {options.Iterations}");
         if (options.GradientAccumulation < 1) throw new ArgumentException($"gradient accumulation must be at least 1, got {options.GradientAccumulation}");
+        if (options.RandomCountPerTensor is { } counts && (options.Method != SelectionMethod.Random || options.Iterations != 1 || options.TunableCount != counts.Values.Sum()))
+            throw new ArgumentException("a per-tensor random allocation needs random selection, one iteration and K equal to the allocation's total");
         _model = model;
         _parameters = options.Masking.Apply(parameters);
         _maskable = _parameters.Where(p => p.Role == ParameterRole.Maskable).ToList();
@@ -248,6 +250,12 @@ public sealed class LtSftTrainer<TBatch>
     {
         var sizes = _maskable.Select(p => p.Tensor.numel()).ToList();
         var excluded = _maskable.Select(p => _selection[p.Name]).ToList();
+        if (_options.RandomCountPerTensor is { } counts)
+        {
+            // A random mask with a given allocation over tensors: each tensor's entries drawn uniformly on their own.
+            AddSelection(_maskable.Select((p, i) => _kernels.SelectRandom([sizes[i]], [excluded[i]], counts.GetValueOrDefault(p.Name), _options.Seed + 7919L * i)[0]).ToList());
+            return;
+        }
         if (RoundK() == MaskableCount - _selection.Count)
         {
             // Every entry still free is chosen (dense fine-tuning as K = all): no random draw can differ.

@@ -24,23 +24,25 @@ public sealed class SparseFineTuning
     public long NonZeroCount => Diffs.Values.Sum(d => d.Count);
 
     /// <summary>
-    /// The same SFT without diff entries whose value is exactly zero (+0 or −0): applying it gives the same model,
-    /// and it stores fewer entries. Abs tensors and metadata (including the training K) are kept as they are.
-    /// To shrink a dense fine-tuning for compact storage, prefer <see cref="WithoutZeroRows"/>.
+    /// The same SFT without diff entries that are exactly zero, +0 or −0 (a dense fine-tuning leaves the embedding rows
+    /// of tokens it never saw unchanged). Applying it gives bit for bit the same weights; K counts the entries that
+    /// remain. To shrink a dense fine-tuning for compact storage, prefer <see cref="WithoutZeroRows"/>.
     /// </summary>
-    public SparseFineTuning WithoutZeroEntries() =>
-        new(Diffs.ToDictionary(kv => kv.Key, kv => kv.Value.WithoutZeroEntries(), StringComparer.Ordinal), Abs, Metadata);
+    public SparseFineTuning WithoutZeroEntries() => Filtered(diff => diff.WithoutZeroEntries());
 
     /// <summary>
     /// The same SFT without the diff rows whose entries are all exactly zero (see <see cref="SparseDiff.WithoutZeroRows"/>);
-    /// applying it gives the same model. A dense fine-tuning's diff holds every entry, changed or not, and the
-    /// embedding rows of tokens never seen in training stay exactly zero (with weight decay 0). Dropping whole rows
-    /// keeps the others whole, so <see cref="Formats.SftStorage.Compact"/> still stores them as row numbers: a stray
-    /// exact zero inside a changed row, which <see cref="WithoutZeroEntries"/> would remove, would cost int32 flat
-    /// indices for the whole tensor. Abs tensors and metadata are kept as they are.
+    /// K counts the entries that remain. Dropping whole rows keeps the changed rows whole, so
+    /// <see cref="Formats.SftStorage.Compact"/> still stores them as row numbers: a stray exact zero inside a changed
+    /// row, which <see cref="WithoutZeroEntries"/> removes, costs int32 flat indices for that whole tensor.
     /// </summary>
-    public SparseFineTuning WithoutZeroRows() =>
-        new(Diffs.ToDictionary(kv => kv.Key, kv => kv.Value.WithoutZeroRows(), StringComparer.Ordinal), Abs, Metadata);
+    public SparseFineTuning WithoutZeroRows() => Filtered(diff => diff.WithoutZeroRows());
+
+    private SparseFineTuning Filtered(Func<SparseDiff, SparseDiff> filter)
+    {
+        var diffs = Diffs.ToDictionary(kv => kv.Key, kv => filter(kv.Value), StringComparer.Ordinal);
+        return new SparseFineTuning(diffs, Abs, Metadata with { K = diffs.Values.Sum(d => d.Count) });
+    }
 
     /// <summary>The same tensors with other metadata (for example after filling in the base model's checksum).</summary>
     public SparseFineTuning WithMetadata(SftMetadata metadata) => new(Diffs, Abs, metadata);

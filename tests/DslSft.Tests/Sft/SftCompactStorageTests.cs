@@ -137,11 +137,12 @@ public class SftCompactStorageTests
         var (indices, kept) = rows.Diffs["emb"].ToArrays();
         Assert.Equal(new long[] { 8, 9, 10, 11, 28, 29, 30, 31 }, indices);
         Assert.Equal(new[] { 0.1f, 0.2f, 0.3f, 0.4f, -0.2f, -0.4f, 0f, -0.8f }, kept);
-        Assert.Equal(40, rows.Metadata.K);
+        Assert.Equal(8, rows.Metadata.K); // K counts the entries that remain
         Assert.Equal(40, sft.Diffs["emb"].Count); // the original is unchanged
 
         var entries = sft.WithoutZeroEntries();
         Assert.Equal(new long[] { 8, 9, 10, 11, 28, 29, 31 }, entries.Diffs["emb"].ToArrays().Indices);
+        Assert.Equal(7, entries.Metadata.K);
 
         var path = Path.Combine(SftFixtures.TempDir(), "x.safetensors");
         SftFile.Save(rows, path, SftStorage.Compact);
