@@ -35,8 +35,10 @@ public static class ModelExport
         int abs = 0;
         if (sfts.Count > 0)
         {
+            // A language SFT trained with the decoder frozen keeps it at the base values (written untied).
+            var parameters = Engine.DecoderSurgery.ForApplying(model.Model, sfts) ? ParameterTable.Build(model.Model).Tensors : model.Parameters;
             // Applied for good: the process only writes the result, so there is nothing to revert to.
-            var applied = SftOperations.Compose(sfts, model.Parameters);
+            var applied = SftOperations.Compose(sfts, parameters);
             entries = applied.DiffEntryCount;
             abs = applied.AbsTensors.Count;
         }

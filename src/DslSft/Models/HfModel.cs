@@ -77,6 +77,9 @@ public static class HfModel
         var model = Create(config, chosen);
         try
         {
+            // A masked-LM saved with its own decoder (composed from a language SFT trained with the decoder frozen) says
+            // tie_word_embeddings: false, as HF does; its decoder weight is then loaded apart from the embeddings.
+            if (model is IMaskedLanguageModel mlm && !TiesWordEmbeddings(configPath)) mlm.UntieDecoder(freeze: false);
             var source = options.ExtraWeightFiles.Count == 0 ? weightsPath : string.Join(" + ", new[] { weightsPath }.Concat(options.ExtraWeightFiles));
             var report = StateDictLoader.Load(model, tensors, source, model.BasePrefix);
             // A missing pooler is not an incomplete encoder: HF's *ForMaskedLM checkpoints have none (add_pooling_layer=False),
@@ -108,6 +111,7 @@ public static class HfModel
         var json = baseConfigJson is null ? new JsonObject() : JsonNode.Parse(baseConfigJson) as JsonObject ?? new JsonObject();
         model.Config.WriteTo(json);
         json["architectures"] = new JsonArray(ArchitectureName(model));
+        if (model is IMaskedLanguageModel mlm) json["tie_word_embeddings"] = mlm.DecoderIsTied;
         var text = json.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
         var stateDict = StateDictLoader.StateDict(model);
         AtomicFile.WriteDirectory(directory, temp =>
@@ -116,6 +120,10 @@ public static class HfModel
             SafetensorsFile.Write(Path.Combine(temp, SafetensorsFileName), stateDict);
         }, overwrite);
     }
+
+    /// <summary>config.json's <c>tie_word_embeddings</c> (HF's default: true).</summary>
+    private static bool TiesWordEmbeddings(string configPath) =>
+        JsonNode.Parse(File.ReadAllText(configPath))?["tie_word_embeddings"] is not JsonValue value || !value.TryGetValue(out bool tied) || tied;
 
     /// <summary>The weights file of an HF directory: model.safetensors when present, else pytorch_model.bin.</summary>
     public static string WeightsFile(string directory)

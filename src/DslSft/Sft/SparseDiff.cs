@@ -74,6 +74,22 @@ public sealed class SparseDiff
     }
 
     /// <summary>
+    /// A new diff (new tensors) in which every row that has a stored entry has all of them, the added ones zero: the
+    /// form in which compact storage keeps a dense fine-tuning's diff as row numbers instead of per-entry indices.
+    /// Applying it gives the same weights.
+    /// </summary>
+    public SparseDiff WithCompleteRows()
+    {
+        long rows = Shape.Length == 0 ? 1 : Shape[0];
+        long rowLength = Shape.Length < 2 || rows == 0 ? 1 : DenseSize / rows;
+        using var scope = torch.NewDisposeScope();
+        var dense = torch.zeros(DenseSize, ScalarType.Float32, Values.device).index_put_(Values, Indices);
+        var touched = torch.unique_consecutive(Indices.div(rowLength, rounding_mode: RoundingMode.floor)).Item1;
+        var indices = (touched.unsqueeze(1) * rowLength + torch.arange(rowLength, ScalarType.Int64, Indices.device).unsqueeze(0)).reshape(-1);
+        return new SparseDiff((long[])Shape.Clone(), indices.MoveToOuterDisposeScope(), dense.index_select(0, indices).MoveToOuterDisposeScope());
+    }
+
+    /// <summary>
     /// Checks the invariants the file formats and apply kernels rely on: non-negative shape, indices strictly
     /// increasing and inside the dense tensor. Throws <see cref="InvalidInputException"/> naming the tensor
     /// (and <paramref name="source"/>, usually the file it came from).

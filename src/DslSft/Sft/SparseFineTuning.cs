@@ -38,6 +38,9 @@ public sealed class SparseFineTuning
     /// </summary>
     public SparseFineTuning WithoutZeroRows() => Filtered(diff => diff.WithoutZeroRows());
 
+    /// <summary>The same SFT with every touched row complete (see <see cref="SparseDiff.WithCompleteRows"/>).</summary>
+    public SparseFineTuning WithCompleteRows() => Filtered(diff => diff.WithCompleteRows());
+
     private SparseFineTuning Filtered(Func<SparseDiff, SparseDiff> filter)
     {
         var diffs = Diffs.ToDictionary(kv => kv.Key, kv => filter(kv.Value), StringComparer.Ordinal);

@@ -79,6 +79,15 @@ public static class SftFile
     /// <summary>Reads only the metadata (cheap: the tensor data is not touched).</summary>
     public static SftMetadata ReadMetadata(string path) => ParseDocument(SafeTensorsFile.ReadMetadata(path), path).Metadata;
 
+    /// <summary>How the file stores its diffs: version 1 is <see cref="SftStorage.Full"/>, version 2 <see cref="SftStorage.Compact"/> (cheap: reads the header).</summary>
+    public static SftStorage ReadStorage(string path)
+    {
+        var header = SafeTensorsFile.ReadMetadata(path);
+        ParseDocument(header, path);
+        var version = System.Text.Json.Nodes.JsonNode.Parse(header[MetadataKey])!["version"]!.GetValue<int>();
+        return version == FullFormatVersion ? SftStorage.Full : SftStorage.Compact;
+    }
+
     private static SparseFineTuning FromContents(SafeTensorsFile.Contents contents, string path)
     {
         var (metadata, shapes, diffOrder, absOrder, storage) = ParseDocument(contents.Metadata, path);
