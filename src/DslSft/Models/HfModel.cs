@@ -105,7 +105,7 @@ public static class HfModel
     /// </summary>
     public static void Save(ITransformerModel model, string directory, string? baseConfigJson = null, bool overwrite = true)
     {
-        var json = baseConfigJson is null ? new JsonObject() : JsonNode.Parse(baseConfigJson) as JsonObject ?? new JsonObject();
+        var json = baseConfigJson is null ? new JsonObject() : ConfigJsonReader.FromText(baseConfigJson, ConfigFileName).ToJsonObject();
         model.Config.WriteTo(json);
         json["architectures"] = new JsonArray(ArchitectureName(model));
         var text = json.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
@@ -130,8 +130,8 @@ public static class HfModel
     /// <summary>The head named by config.json's <c>architectures</c> (e.g. <c>BertForMaskedLM</c> → MaskedLM).</summary>
     public static ModelHead HeadFromArchitectures(string configPath)
     {
-        var node = JsonNode.Parse(File.ReadAllText(configPath));
-        var architecture = node?["architectures"]?.AsArray().FirstOrDefault()?.GetValue<string>();
+        // Parsed (and refused, naming the file) by the validating reader, before anything looks at its keys.
+        var architecture = ConfigJsonReader.FromFile(configPath).ReadFirstString("architectures");
         if (architecture is null)
             throw new InvalidInputException("key 'architectures': missing, so the head cannot be inferred; pass it explicitly", configPath);
         foreach (var (suffix, head) in new[]
