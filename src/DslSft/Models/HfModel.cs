@@ -110,6 +110,10 @@ public static class HfModel
         json["architectures"] = new JsonArray(ArchitectureName(model));
         var text = json.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
         var stateDict = StateDictLoader.StateDict(model);
+        // A NaN or an infinity (SFT values that overflow when added) would be written silently and poison every later use.
+        foreach (var (name, tensor) in stateDict)
+            if (tensor.is_floating_point() && !isfinite(tensor).all().item<bool>())
+                throw new InvalidInputException($"tensor '{name}' holds values that are not finite (NaN or infinity); the model is not written", directory);
         AtomicFile.WriteDirectory(directory, temp =>
         {
             File.WriteAllText(Path.Combine(temp, ConfigFileName), text + "\n");
