@@ -446,6 +446,42 @@ public sealed class LtSftTrainer<TBatch>
         TrainingCheckpoint.Save(CheckpointDirectory, state, tensors);
     }
 
+    /// <summary>
+    /// Draws, without training, every batch the interrupted run had drawn, in the same order: each completed phase from a
+    /// fresh cursor, then the current phase up to its checkpointed step. Data pipelines with state of their own (an MLM
+    /// collator's masking generator) then stand exactly where they stood, so the resumed run equals an uninterrupted
+    /// one bit for bit. Returns the current phase's cursor, which must stand where the checkpoint says.
+    /// </summary>
+    private DataCursor<TBatch> ReplayDraws(CheckpointState state, string directory)
+    {
+        int accumulation = _options.GradientAccumulation;
+        long Draws(PhaseLength length) => length.ResolveSteps(_data.BatchesPerEpoch, accumulation) * accumulation;
+        bool lotteryTicket = _options.Method == SelectionMethod.LotteryTicket;
+        var completed = new List<long>();
+        for (int i = 0; i < state.Iteration; i++)
+        {
+            if (lotteryTicket) completed.Add(Draws(_options.FullPhase));
+            completed.Add(Draws(_options.SparsePhase));
+        }
+        if (lotteryTicket && state.Phase == TrainingPhase.Sparse) completed.Add(Draws(_options.FullPhase));
+        using var scope = torch.NewDisposeScope(); // the batches are thrown away, as the trainer's own scopes do
+        foreach (var count in completed)
+        {
+            using var phase = new DataCursor<TBatch>(_data, 0, 0);
+            for (long i = 0; i < count; i++) phase.Next();
+        }
+        var cursor = new DataCursor<TBatch>(_data, 0, 0);
+        if (!state.MidPhase) return cursor;
+        for (long i = 0; i < state.Step * accumulation; i++) cursor.Next();
+        if (cursor.Epoch != state.Epoch || cursor.BatchInEpoch != state.BatchInEpoch)
+        {
+            cursor.Dispose();
+            throw new InvalidInputException($"checkpoint stands at batch {state.BatchInEpoch} of epoch {state.Epoch}, but the training data reach batch " +
+                                            $"{cursor.BatchInEpoch} of epoch {cursor.Epoch} there: resume with the same training data", directory);
+        }
+        return cursor;
+    }
+
     /// <summary>Loads the checkpoint; returns the data cursor when it was taken mid-phase (null at a phase boundary).</summary>
     private DataCursor<TBatch>? Restore(string directory)
     {
@@ -475,9 +511,15 @@ public sealed class LtSftTrainer<TBatch>
             _step = state.Step;
             _lastEvaluation = state.LastEvaluation;
             _log.Reset(state.Log);
+            // Before the generator is restored: replaying may draw random numbers that the checkpointed state already reflects.
+            var cursor = ReplayDraws(state, directory);
             torch.random.set_rng_state(Get("rng"));
             _compactOriginal = Prefixed("corig/");
-            if (!state.MidPhase) return null;
+            if (!state.MidPhase)
+            {
+                cursor.Dispose();
+                return null;
+            }
 
             // Mid-phase: rebuild the phase's optimizer as it was built, then load its state.
             ResetBest();
@@ -492,7 +534,7 @@ public sealed class LtSftTrainer<TBatch>
             _optimizer.StepCount = state.OptimizerSteps;
             var best = Prefixed("best/");
             if (best.Count > 0) { _best = best; _bestMetric = state.BestMetric; }
-            return new DataCursor<TBatch>(_data, state.Epoch, state.BatchInEpoch);
+            return cursor;
         }
         finally
         {
