@@ -42,9 +42,13 @@ public sealed class LtSftCommandOptions
 
     public int BatchSizeOf(ParseResult parse) => Positive(parse.GetValue(BatchSize), "--batch-size");
 
-    /// <summary>The engine options; usage mistakes (no K, both K forms, non-positive lengths) are <see cref="InvalidInputException"/>s.</summary>
-    public LtSftOptions Read(ParseResult parse, int seed, string outputDirectory)
+    /// <summary>
+    /// The engine options; usage mistakes (no K, both K forms, non-positive lengths) are <see cref="InvalidInputException"/>s,
+    /// and so is a --resume with nothing to resume or a new run over an interrupted one without <paramref name="overwrite"/>.
+    /// </summary>
+    public LtSftOptions Read(ParseResult parse, int seed, string outputDirectory, bool overwrite)
     {
+        TrainingWorkDirectory.CheckState(outputDirectory, parse.GetValue(Resume), overwrite);
         long? count = parse.GetValue(NumParams);
         double? proportion = parse.GetValue(Proportion);
         if (count is null == proportion is null) throw new InvalidInputException("give exactly one of --num-params and --proportion");

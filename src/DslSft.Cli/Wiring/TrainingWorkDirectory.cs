@@ -41,23 +41,18 @@ public sealed class TrainingWorkDirectory : IDisposable
     {
         var path = PathFor(output);
         Temporaries.Prepare(OutputDirectory.Full(output));
-        bool existed = Directory.Exists(path);
-        if (!existed && resume)
-            throw new InvalidInputException($"nothing to resume: no interrupted run of this output ({path} does not exist)", output);
+        CheckState(output, resume, overwrite);
         Directory.CreateDirectory(path);
         var lockStream = Lock(path);
         try
         {
-            bool hasCheckpoint = File.Exists(System.IO.Path.Combine(path, CheckpointDirectory, "state.json"));
+            CheckState(output, resume, overwrite); // again, now that no other run can change it
             if (resume)
             {
-                if (!hasCheckpoint) throw new InvalidInputException("nothing to resume: the interrupted run stopped before its first checkpoint", path);
                 CheckSameRun(path, arguments);
             }
             else
             {
-                if (hasCheckpoint && !overwrite)
-                    throw new InvalidInputException("an interrupted run of this output left a checkpoint here: pass --resume to continue it, or --overwrite to start afresh", path);
                 foreach (var entry in Directory.EnumerateFileSystemEntries(path))
                     if (System.IO.Path.GetFileName(entry) != LockFile) Temporaries.Delete(entry);
                 AtomicFile.WriteAllText(System.IO.Path.Combine(path, ArgumentsFile), JsonSerializer.Serialize(arguments, Json));
@@ -69,6 +64,25 @@ public sealed class TrainingWorkDirectory : IDisposable
             lockStream.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Refuses, before any expensive work, a <paramref name="resume"/> with no checkpoint to resume from, and a new run
+    /// that would discard an interrupted run's checkpoint without <paramref name="overwrite"/>.
+    /// </summary>
+    public static void CheckState(string output, bool resume, bool overwrite)
+    {
+        var path = PathFor(output);
+        if (!Directory.Exists(path))
+        {
+            if (resume) throw new InvalidInputException($"nothing to resume: no interrupted run of this output ({path} does not exist)", output);
+            return;
+        }
+        bool hasCheckpoint = File.Exists(System.IO.Path.Combine(path, CheckpointDirectory, "state.json"));
+        if (resume && !hasCheckpoint)
+            throw new InvalidInputException("nothing to resume: the interrupted run stopped before its first checkpoint (start afresh with --overwrite)", path);
+        if (!resume && hasCheckpoint && !overwrite)
+            throw new InvalidInputException("an interrupted run of this output left a checkpoint here: pass --resume to continue it, or --overwrite to start afresh", path);
     }
 
     /// <summary>Turns the work directory into <paramref name="output"/> (replacing it atomically), without the run's bookkeeping.</summary>

@@ -73,6 +73,9 @@ public static class Temporaries
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
+            for (var ancestor = parent; ancestor is not null; ancestor = Path.GetDirectoryName(ancestor))
+                if (File.Exists(ancestor))
+                    throw new InvalidInputException($"cannot create the directory for it: {ancestor} is a file, not a directory", target, inner: e);
             throw new InvalidInputException($"cannot create the directory for it: {Reason(e)}", target, inner: e);
         }
         // Root may write anywhere the file system allows, so the only reliable test is to try.
@@ -91,7 +94,6 @@ public static class Temporaries
     private static string Reason(Exception e) => e switch
     {
         UnauthorizedAccessException => "permission denied",
-        IOException when e.HResult == LinuxFileSystem.NotADirectory => "a component of the path is a file, not a directory",
         _ => e.Message,
     };
 
