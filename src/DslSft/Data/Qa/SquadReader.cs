@@ -14,6 +14,12 @@ public static class SquadReader
     public static IReadOnlyList<QaExample> Read(string path)
     {
         var bytes = IO.InputFile.ReadAllBytes(path, IO.InputFile.LargeFileLimit, "SQuAD file");
+        // The JSON reader checks UTF-8 only in the strings it decodes; a bad byte in a skipped key or value is as wrong.
+        if (!System.Text.Unicode.Utf8.IsValid(bytes))
+        {
+            System.Text.Unicode.Utf8.ToUtf16(bytes, new char[bytes.Length], out int valid, out _, replaceInvalidSequences: false);
+            throw new InvalidInputException("invalid UTF-8; the file must be UTF-8 encoded", path, 1 + bytes.AsSpan(0, valid).Count((byte)'\n'));
+        }
         var parser = new Parser(path, bytes);
         try
         {
@@ -70,6 +76,7 @@ public static class SquadReader
                 else SkipValue();
             }
             if (!sawData) throw Error("expected a top-level \"data\" array (SQuAD format)");
+            if (_reader.Read()) throw Error($"expected the end of the file after the top-level object, found {Describe(_reader.TokenType)}");
             return _examples;
         }
 

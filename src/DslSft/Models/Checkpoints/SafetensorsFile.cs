@@ -47,6 +47,7 @@ public static class SafetensorsFile
             throw new InvalidInputException($"not a safetensors file or truncated: header claims {headerLength} bytes, the file has {length - 8} after the length field", path);
         var headerBytes = new byte[headerLength];
         stream.ReadExactly(headerBytes);
+        if (!System.Text.Unicode.Utf8.IsValid(headerBytes)) throw new InvalidInputException("malformed safetensors header: not valid UTF-8", path);
         var dataLength = length - 8 - (long)headerLength;
         JsonDocument header;
         try

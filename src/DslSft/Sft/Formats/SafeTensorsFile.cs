@@ -132,6 +132,7 @@ public static class SafeTensorsFile
             throw new InvalidInputException($"not a safetensors file or truncated: header length {headerLength} with {fileLength - 8} bytes after it", path);
         var headerBytes = new byte[headerLength];
         file.ReadExactly(headerBytes);
+        if (!System.Text.Unicode.Utf8.IsValid(headerBytes)) throw new InvalidInputException("safetensors header is not valid UTF-8", path);
         long dataStart = 8 + (long)headerLength;
         long dataLength = fileLength - dataStart;
 

@@ -52,7 +52,7 @@ public sealed class TorchArchiveReader : IDisposable
         }
         try
         {
-            var pickles = zip.Entries.Where(e => e.FullName == "data.pkl" || e.FullName.EndsWith("/data.pkl", StringComparison.Ordinal)).ToList();
+            var pickles = Entries(zip, path).Where(e => e.FullName == "data.pkl" || e.FullName.EndsWith("/data.pkl", StringComparison.Ordinal)).ToList();
             if (pickles.Count != 1)
                 throw new InvalidInputException(pickles.Count == 0
                     ? "no */data.pkl member: not a torch.save zip archive (legacy non-zip torch files are not supported)"
@@ -70,6 +70,16 @@ public sealed class TorchArchiveReader : IDisposable
             zip.Dispose();
             file.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>The members, read from the central directory on first use (where a corrupt directory is found).</summary>
+    private static IReadOnlyList<ZipArchiveEntry> Entries(ZipArchive zip, string path)
+    {
+        try { return zip.Entries; }
+        catch (Exception e) when (e is InvalidDataException or IOException)
+        {
+            throw new InvalidInputException($"not a readable torch.save zip archive (corrupt central directory): {e.Message}", path, inner: e);
         }
     }
 
