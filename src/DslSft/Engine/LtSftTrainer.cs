@@ -45,6 +45,10 @@ public sealed class LtSftTrainer<TBatch>
     private TrainingPhase _phase;
     private long _step;
     private int _selectedIterations;
+    // Where the data stands between phases: each phase reads on from where the previous one stopped, so the sparse
+    // phase sees batches the full phase did not (in composable-sft each phase's dataloader draws a new shuffle).
+    private int _dataEpoch;
+    private long _dataBatchInEpoch;
 
     /// <param name="model">The module; switched between train() and eval() around evaluations.</param>
     /// <param name="parameters">Its parameters with declared roles (the masking policy of the options is applied on top).</param>
@@ -56,6 +60,8 @@ public sealed class LtSftTrainer<TBatch>
     {
         if (options.Iterations < 1) throw new ArgumentException($"iterations must be at least 1, got {options.Iterations}");
         if (options.GradientAccumulation < 1) throw new ArgumentException($"gradient accumulation must be at least 1, got {options.GradientAccumulation}");
+        if (options.RandomCountPerTensor is { } counts && (options.Method != SelectionMethod.Random || options.Iterations != 1 || options.TunableCount != counts.Values.Sum()))
+            throw new ArgumentException("a per-tensor random allocation needs random selection, one iteration and K equal to the allocation's total");
         _model = model;
         _parameters = options.Masking.Apply(parameters);
         _maskable = _parameters.Where(p => p.Role == ParameterRole.Maskable).ToList();
@@ -111,7 +117,7 @@ public sealed class LtSftTrainer<TBatch>
             {
                 cursor ??= BeginFullPhase();
                 RunPhase(cursor, _options.FullPhase, cancellationToken);
-                cursor.Dispose();
+                EndData(cursor);
                 cursor = null;
                 SelectLargestChangesAndRewind();
                 _phase = TrainingPhase.Sparse;
@@ -120,7 +126,7 @@ public sealed class LtSftTrainer<TBatch>
             }
             cursor ??= BeginSparsePhase();
             RunPhase(cursor, _options.SparsePhase, cancellationToken);
-            cursor.Dispose();
+            EndData(cursor);
             cursor = null;
             EndPhase();
             _phase = FirstPhase;
@@ -129,6 +135,12 @@ public sealed class LtSftTrainer<TBatch>
         }
         SavePlot();
         return new LtSftResult(BuildSft(), _log.Entries.ToList(), _selection.Count, _lastEvaluation);
+    }
+
+    private void EndData(DataCursor<TBatch> cursor)
+    {
+        (_dataEpoch, _dataBatchInEpoch) = (cursor.Epoch, cursor.BatchInEpoch);
+        cursor.Dispose();
     }
 
     private DataCursor<TBatch>? StartFresh()
@@ -140,6 +152,7 @@ public sealed class LtSftTrainer<TBatch>
         _iteration = 0;
         _phase = FirstPhase;
         _step = 0;
+        (_dataEpoch, _dataBatchInEpoch) = (0, 0);
         return null;
     }
 
@@ -153,7 +166,7 @@ public sealed class LtSftTrainer<TBatch>
         }
         ResetBest();
         _optimizer = BuildFullOptimizer();
-        return new DataCursor<TBatch>(_data, 0, 0);
+        return new DataCursor<TBatch>(_data, _dataEpoch, _dataBatchInEpoch);
     }
 
     private DataCursor<TBatch> BeginSparsePhase()
@@ -175,7 +188,7 @@ public sealed class LtSftTrainer<TBatch>
             foreach (var p in _maskable)
                 if (_original.Remove(p.Name, out var dense)) dense.Dispose();
         _optimizer = BuildSparseOptimizer();
-        return new DataCursor<TBatch>(_data, 0, 0);
+        return new DataCursor<TBatch>(_data, _dataEpoch, _dataBatchInEpoch);
     }
 
     private PhaseOptimizer BuildFullOptimizer()
@@ -209,7 +222,12 @@ public sealed class LtSftTrainer<TBatch>
         return optimizer;
     }
 
-    private float L1Coefficient(double lambda) => (float)(lambda / _totalParameterCount);
+    /// <summary>
+    /// The L1 subgradient's factor, rounded as autograd rounds it in composable-sft (the backward of
+    /// <c>λ · sum / n</c> in float32 is fl32(fl32(1/n) · λ)); zero when the term does not act.
+    /// </summary>
+    private float L1Coefficient(double lambda) =>
+        _options.L1Mode == L1Mode.Paper ? (1f / _totalParameterCount) * (float)lambda : 0f;
 
     /// <summary>Entries this round selects: K/n, the last round taking the remainder so the total is exactly K.</summary>
     private long RoundK() => _iteration == _options.Iterations - 1 ? K - _selection.Count : K / _options.Iterations;
@@ -232,6 +250,12 @@ public sealed class LtSftTrainer<TBatch>
     {
         var sizes = _maskable.Select(p => p.Tensor.numel()).ToList();
         var excluded = _maskable.Select(p => _selection[p.Name]).ToList();
+        if (_options.RandomCountPerTensor is { } counts)
+        {
+            // A random mask with a given allocation over tensors: each tensor's entries drawn uniformly on their own.
+            AddSelection(_maskable.Select((p, i) => _kernels.SelectRandom([sizes[i]], [excluded[i]], counts.GetValueOrDefault(p.Name), _options.Seed + 7919L * i)[0]).ToList());
+            return;
+        }
         if (RoundK() == MaskableCount - _selection.Count)
         {
             // Every entry still free is chosen (dense fine-tuning as K = all): no random draw can differ.
@@ -434,8 +458,8 @@ public sealed class LtSftTrainer<TBatch>
             Phase = _phase,
             Step = cursor is null ? 0 : _step,
             OptimizerSteps = cursor is null ? 0 : _optimizer!.StepCount,
-            Epoch = cursor?.Epoch ?? 0,
-            BatchInEpoch = cursor?.BatchInEpoch ?? 0,
+            Epoch = cursor?.Epoch ?? _dataEpoch,
+            BatchInEpoch = cursor?.BatchInEpoch ?? _dataBatchInEpoch,
             BestMetric = cursor is null ? null : _bestMetric,
             LastEvaluation = _lastEvaluation,
             Options = _options.Describe(),
@@ -447,12 +471,13 @@ public sealed class LtSftTrainer<TBatch>
     }
 
     /// <summary>
-    /// Draws, without training, every batch the interrupted run had drawn, in the same order: each completed phase from a
-    /// fresh cursor, then the current phase up to its checkpointed step. Data pipelines with state of their own (an MLM
-    /// collator's masking generator) then stand exactly where they stood, so the resumed run equals an uninterrupted
-    /// one bit for bit. Returns the current phase's cursor, which must stand where the checkpoint says.
+    /// Draws, without training, every batch the interrupted run had drawn, in the same order and through the same
+    /// cursors (each phase continuing where the previous one stopped), up to the checkpointed step. Data pipelines with
+    /// state of their own (an MLM collator's masking generator) then stand exactly where they stood, so the resumed run
+    /// equals an uninterrupted one bit for bit. Returns the current phase's cursor when the checkpoint was taken inside
+    /// a phase (null at a boundary); either way the position reached must be the checkpoint's.
     /// </summary>
-    private DataCursor<TBatch> ReplayDraws(CheckpointState state, string directory)
+    private DataCursor<TBatch>? ReplayDraws(CheckpointState state, string directory)
     {
         int accumulation = _options.GradientAccumulation;
         long Draws(PhaseLength length) => length.ResolveSteps(_data.BatchesPerEpoch, accumulation) * accumulation;
@@ -464,22 +489,25 @@ public sealed class LtSftTrainer<TBatch>
             completed.Add(Draws(_options.SparsePhase));
         }
         if (lotteryTicket && state.Phase == TrainingPhase.Sparse) completed.Add(Draws(_options.FullPhase));
+        if (state.MidPhase) completed.Add(state.Step * accumulation);
+
         using var scope = torch.NewDisposeScope(); // the batches are thrown away, as the trainer's own scopes do
-        foreach (var count in completed)
+        (int epoch, long batch) = (0, 0);
+        DataCursor<TBatch>? cursor = null;
+        for (int p = 0; p < completed.Count; p++)
         {
-            using var phase = new DataCursor<TBatch>(_data, 0, 0);
-            for (long i = 0; i < count; i++) phase.Next();
+            cursor = new DataCursor<TBatch>(_data, epoch, batch);
+            for (long i = 0; i < completed[p]; i++) cursor.Next();
+            (epoch, batch) = (cursor.Epoch, cursor.BatchInEpoch);
+            if (p < completed.Count - 1 || !state.MidPhase) { cursor.Dispose(); cursor = null; }
         }
-        var cursor = new DataCursor<TBatch>(_data, 0, 0);
-        if (!state.MidPhase) return cursor;
-        for (long i = 0; i < state.Step * accumulation; i++) cursor.Next();
-        if (cursor.Epoch != state.Epoch || cursor.BatchInEpoch != state.BatchInEpoch)
+        if (epoch != state.Epoch || batch != state.BatchInEpoch)
         {
-            cursor.Dispose();
+            cursor?.Dispose();
             throw new InvalidInputException($"checkpoint stands at batch {state.BatchInEpoch} of epoch {state.Epoch}, but the training data reach batch " +
-                                            $"{cursor.BatchInEpoch} of epoch {cursor.Epoch} there: resume with the same training data", directory);
+                                            $"{batch} of epoch {epoch} there: resume with the same training data", directory);
         }
-        return cursor;
+        return state.MidPhase ? cursor ?? new DataCursor<TBatch>(_data, epoch, batch) : null;
     }
 
     /// <summary>Loads the checkpoint; returns the data cursor when it was taken mid-phase (null at a phase boundary).</summary>
@@ -515,11 +543,8 @@ public sealed class LtSftTrainer<TBatch>
             var cursor = ReplayDraws(state, directory);
             torch.random.set_rng_state(Get("rng"));
             _compactOriginal = Prefixed("corig/");
-            if (!state.MidPhase)
-            {
-                cursor.Dispose();
-                return null;
-            }
+            (_dataEpoch, _dataBatchInEpoch) = (state.Epoch, state.BatchInEpoch);
+            if (cursor is null) return null;
 
             // Mid-phase: rebuild the phase's optimizer as it was built, then load its state.
             ResetBest();

@@ -29,7 +29,7 @@ public class TransferOptionsTests
     {
         // LT-SFT uses every setting (both phases).
         bool languageDiffers = Baseline.LanguageKey(TransferMethod.LtSft) != changed.LanguageKey(TransferMethod.LtSft);
-        bool taskDiffers = Baseline.TaskKey(TransferMethod.LtSft) != changed.TaskKey(TransferMethod.LtSft);
+        bool taskDiffers = Baseline.TaskKey(TransferMethod.LtSft, Baseline.Seed) != changed.TaskKey(TransferMethod.LtSft, changed.Seed);
         Assert.True(languageDiffers || taskDiffers, $"{setting} leaves the LT-SFT keys unchanged");
     }
 
@@ -50,7 +50,7 @@ public class TransferOptionsTests
     {
         // Language and task SFT names carry different prefixes; within each kind the methods must differ.
         var language = Enum.GetValues<TransferMethod>().Select(Baseline.LanguageKey).ToList();
-        var task = Enum.GetValues<TransferMethod>().Select(Baseline.TaskKey).ToList();
+        var task = Enum.GetValues<TransferMethod>().Select(m => Baseline.TaskKey(m, 1)).ToList();
         Assert.Equal(language.Count, language.Distinct().Count());
         Assert.Equal(task.Count, task.Distinct().Count());
     }
@@ -60,6 +60,6 @@ public class TransferOptionsTests
     {
         var changed = Baseline with { MaxTestSentences = 5, IncludeFullFineTuning = true, Methods = [TransferMethod.LtSft] };
         Assert.Equal(Baseline.LanguageKey(TransferMethod.LtSft), changed.LanguageKey(TransferMethod.LtSft));
-        Assert.Equal(Baseline.TaskKey(TransferMethod.LtSft), changed.TaskKey(TransferMethod.LtSft));
+        Assert.Equal(Baseline.TaskKey(TransferMethod.LtSft, 1), changed.TaskKey(TransferMethod.LtSft, 1));
     }
 }
