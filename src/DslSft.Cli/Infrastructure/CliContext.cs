@@ -68,7 +68,7 @@ public sealed class CliContext
     private static void CheckJsonTarget(string path)
     {
         if (Directory.Exists(path)) throw new InvalidInputException("--json: is a directory; give a file path (or no value for stdout)", path);
-        Temporaries.Prepare(Path.GetFullPath(path));
+        Temporaries.Check(Path.GetFullPath(path));
     }
 
     public static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };

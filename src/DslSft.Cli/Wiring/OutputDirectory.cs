@@ -18,8 +18,8 @@ public static class OutputDirectory
     {
         if (!overwrite && (Directory.Exists(path) || File.Exists(path)))
             throw new InvalidInputException("output already exists (use --overwrite to replace it)", path);
-        // Makes the parent, probes that it is writable and removes what dead runs left beside the output.
-        Temporaries.Prepare(Full(path));
+        // Probes that the output can be written (creating nothing) and removes what dead runs left beside it.
+        Temporaries.Check(Full(path));
     }
 
     /// <summary>

@@ -58,6 +58,11 @@ public static class SftTraining
                 };
                 LtSftResult result;
                 try { result = trainer.Train(cancel); }
+                catch (Exception) when (!cancel.IsCancellationRequested)
+                {
+                    work.Abandon();
+                    throw;
+                }
                 catch (OperationCanceledException e)
                 {
                     throw new RunInterruptedException($"interrupted: the checkpoint is in {temporary}; run the same command with --resume to continue " +

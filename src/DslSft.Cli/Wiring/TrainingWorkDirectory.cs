@@ -40,7 +40,7 @@ public sealed class TrainingWorkDirectory : IDisposable
     public static TrainingWorkDirectory Open(string output, bool resume, bool overwrite, IReadOnlyDictionary<string, string> arguments)
     {
         var path = PathFor(output);
-        Temporaries.Prepare(OutputDirectory.Full(output));
+        Temporaries.Prepare(OutputDirectory.Full(output)); // the parent is made only now that the run starts
         CheckState(output, resume, overwrite);
         Directory.CreateDirectory(path);
         var lockStream = Lock(path);
@@ -91,6 +91,13 @@ public sealed class TrainingWorkDirectory : IDisposable
         foreach (var name in new[] { CheckpointDirectory, ArgumentsFile }) Temporaries.Delete(System.IO.Path.Combine(Path, name));
         Unlock(delete: true);
         AtomicFile.PublishDirectory(Path, OutputDirectory.Full(output));
+    }
+
+    /// <summary>After a failure (not an interruption): keeps a checkpoint to resume from, else removes the directory.</summary>
+    public void Abandon()
+    {
+        Unlock(delete: false);
+        if (!File.Exists(System.IO.Path.Combine(Path, CheckpointDirectory, "state.json"))) Temporaries.Delete(Path);
     }
 
     public void Dispose() => Unlock(delete: false);

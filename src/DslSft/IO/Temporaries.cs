@@ -25,6 +25,32 @@ public static class Temporaries
         return NewPath(target, WorkTag);
     }
 
+    /// <summary>
+    /// Checks, creating nothing, that <paramref name="target"/> can be written: the nearest existing ancestor must be a
+    /// writable directory (not a file). Removes what dead writers of it left. For the checks commands make before working.
+    /// </summary>
+    public static void Check(string target)
+    {
+        var ancestor = Path.GetDirectoryName(target);
+        while (ancestor is not null && !Directory.Exists(ancestor))
+        {
+            if (File.Exists(ancestor)) throw new InvalidInputException($"cannot write here: {ancestor} is a file, not a directory", target);
+            ancestor = Path.GetDirectoryName(ancestor);
+        }
+        if (ancestor is null) return;
+        var probe = Path.Combine(ancestor, $".dslsft-probe.tmp-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        try
+        {
+            Directory.CreateDirectory(probe);
+            Directory.Delete(probe);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidInputException($"cannot write in {ancestor}: {Reason(e)}", target, inner: e);
+        }
+        if (ancestor == Path.GetDirectoryName(target)) RemoveStale(target);
+    }
+
     /// <summary>A fresh name for an old output moved aside.</summary>
     internal static string AsidePath(string target) => NewPath(target, AsideTag);
 

@@ -44,7 +44,7 @@ internal sealed partial class CliProcess : IDisposable
     public static (int Code, string Stderr) Run(string workingDirectory, params string[] args)
     {
         using var process = Start(workingDirectory, null, args);
-        int code = process.WaitForExit(TimeSpan.FromMinutes(3));
+        int code = process.WaitForExit(TimeSpan.FromMinutes(10));
         return (code, process.Stderr);
     }
 

@@ -6,22 +6,24 @@ namespace DslSft.Tests.Reliability;
 /// <summary>
 /// Ctrl-C on a real training process: the first SIGINT stops at the next update with a checkpoint beside the output
 /// and exit code 130; --resume then finishes with exactly the SFT an uninterrupted run writes; a second SIGINT ends the
-/// process at once, and a later run cleans up after it.
+/// process at once, and a later run cleans up after it. The children train for real, so the class runs alone
+/// (<see cref="TrainingProcesses"/>) rather than competing for the cores with the rest of the suite.
 /// </summary>
+[Collection(TrainingProcesses.Name)]
 public sealed class InterruptAndResumeTests : IDisposable
 {
     private readonly TempFiles _files = new();
 
     public void Dispose() => _files.Dispose();
 
-    /// <summary>train-task pos on tiny-bert: long enough (80 updates) to be interrupted early, short enough to finish in seconds.</summary>
+    /// <summary>train-task pos on tiny-bert: long enough (40 updates) to be interrupted early, short enough to finish in seconds.</summary>
     private string[] Training(string output, params string[] extra)
     {
-        var sentences = File.ReadAllText(SharedData.Ud("en_ewt-ud-dev.conllu")).Split("\n\n").Take(40);
+        var sentences = File.ReadAllText(SharedData.Ud("en_ewt-ud-dev.conllu")).Split("\n\n").Take(24);
         var train = _files.PathOf("train.conllu");
         if (!File.Exists(train)) File.WriteAllText(train, string.Join("\n\n", sentences) + "\n\n");
         return ["train-task", "-t", "pos", "-m", SharedData.Fixture("tiny-bert"), "--train", train, "--num-params", "1000",
-            "--full-steps", "40", "--sparse-steps", "40", "--max-length", "48", "--batch-size", "4", "-o", output, .. extra];
+            "--full-steps", "20", "--sparse-steps", "20", "--max-length", "40", "--batch-size", "4", "-o", output, .. extra];
     }
 
     private static void WaitForTraining(CliProcess child, string output)
@@ -90,4 +92,11 @@ public sealed class InterruptAndResumeTests : IDisposable
         Assert.True(File.Exists(Path.Combine(output, "sft.safetensors")));
         Assert.DoesNotContain(Directory.GetFileSystemEntries(_files.Root), e => Path.GetFileName(e).StartsWith('.'));
     }
+}
+
+/// <summary>Tests that run real training processes: not in parallel with other tests, whose load would only slow them.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class TrainingProcesses
+{
+    public const string Name = "training processes";
 }
