@@ -24,6 +24,7 @@ public static class ModelExport
         {
             // No SFT says which head: the model's own config must (a bare encoder such as all-MiniLM-L6-v2 does not).
             var config = Path.Combine(BaseModel.ResolveDirectory(modelName), HfModel.ConfigFileName);
+            DslSft.Models.Transformer.TransformerConfig.FromJsonFile(config); // a malformed config.json is reported as itself, not as a missing head
             try { head = HfModel.HeadFromArchitectures(config); }
             catch (InvalidInputException)
             {

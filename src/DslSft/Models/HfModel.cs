@@ -108,12 +108,16 @@ public static class HfModel
     /// </summary>
     public static void Save(ITransformerModel model, string directory, string? baseConfigJson = null, bool overwrite = true)
     {
-        var json = baseConfigJson is null ? new JsonObject() : JsonNode.Parse(baseConfigJson) as JsonObject ?? new JsonObject();
+        var json = baseConfigJson is null ? new JsonObject() : ConfigJsonReader.FromText(baseConfigJson, ConfigFileName).ToJsonObject();
         model.Config.WriteTo(json);
         json["architectures"] = new JsonArray(ArchitectureName(model));
         if (model is IMaskedLanguageModel mlm) json["tie_word_embeddings"] = mlm.DecoderIsTied;
         var text = json.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
         var stateDict = StateDictLoader.StateDict(model);
+        // A NaN or an infinity (SFT values that overflow when added) would be written silently and poison every later use.
+        foreach (var (name, tensor) in stateDict)
+            if (tensor.is_floating_point() && !isfinite(tensor).all().item<bool>())
+                throw new InvalidInputException($"tensor '{name}' holds values that are not finite (NaN or infinity); the model is not written", directory);
         AtomicFile.WriteDirectory(directory, temp =>
         {
             File.WriteAllText(Path.Combine(temp, ConfigFileName), text + "\n");
@@ -138,8 +142,8 @@ public static class HfModel
     /// <summary>The head named by config.json's <c>architectures</c> (e.g. <c>BertForMaskedLM</c> → MaskedLM).</summary>
     public static ModelHead HeadFromArchitectures(string configPath)
     {
-        var node = JsonNode.Parse(File.ReadAllText(configPath));
-        var architecture = node?["architectures"]?.AsArray().FirstOrDefault()?.GetValue<string>();
+        // Parsed (and refused, naming the file) by the validating reader, before anything looks at its keys.
+        var architecture = ConfigJsonReader.FromFile(configPath).ReadFirstString("architectures");
         if (architecture is null)
             throw new InvalidInputException("key 'architectures': missing, so the head cannot be inferred; pass it explicitly", configPath);
         foreach (var (suffix, head) in new[]
