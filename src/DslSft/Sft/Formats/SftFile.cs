@@ -158,7 +158,7 @@ public static class SftFile
         }
     }
 
-    private static (SftMetadata Metadata, Dictionary<string, long[]> Shapes, List<string> DiffOrder, List<string> AbsOrder) ParseDocumentFields(
+    private static (SftMetadata Metadata, Dictionary<string, long[]> Shapes, List<string> DiffOrder, List<string> AbsOrder, Dictionary<string, DiffStorage> Storage) ParseDocumentFields(
         IReadOnlyDictionary<string, string> headerMetadata, string path)
     {
         InvalidInputException Bad(string message) => new($"SFT metadata: {message}", path);
