@@ -60,7 +60,8 @@ public sealed class FreezeDecoderTests : IDisposable
             using var composed = HfModel.Load(output, ModelHead.MaskedLM).Model;
             var mlm = (IMaskedLanguageModel)composed;
             var embeddings = ParameterTable.Build(composed)[words].Tensor.detach();
-            Assert.False(embeddings.equal(baseDecoder).all().item<bool>(), $"{name}: the word embeddings did not change");
+            // The tied run's embeddings hold K entries (checked above); a frozen run may leave them untouched.
+            Assert.Equal(sft.Diffs[words].Count > 0, !embeddings.equal(baseDecoder).all().item<bool>());
             var decoder = mlm.Decoder.weight!.detach();
             if (name == "frozen")
             {
