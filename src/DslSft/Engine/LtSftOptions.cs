@@ -43,6 +43,13 @@ public sealed record LtSftOptions
     public bool ApplyL1ToSparseOnly { get; init; } = true;
 
     public MaskingPolicy Masking { get; init; } = new();
+
+    /// <summary>
+    /// Sparse phase: compute maskable weight gradients only at the selected entries (a sampled product per Linear,
+    /// used rows per embedding) instead of densely, for the modules that support it. Changes float rounding only,
+    /// so it is not part of <see cref="Describe"/>; off gives the dense-gradient path (a reference for tests).
+    /// </summary>
+    public bool SampledWeightGradients { get; init; } = true;
     public int Seed { get; init; } = 42;
 
     /// <summary>Evaluate every this many updates of each phase (0: only at the end of each phase, when an evaluator is set).</summary>

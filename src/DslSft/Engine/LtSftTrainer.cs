@@ -270,6 +270,8 @@ public sealed class LtSftTrainer<TBatch>
         var warmup = LinearWarmupSchedule.ResolveWarmup(_options.WarmupSteps, _options.WarmupRatio, totalSteps);
         var schedule = new LinearWarmupSchedule(_options.LearningRate, warmup, totalSteps);
         var accumulation = _options.GradientAccumulation;
+        // Sparse phase: the encoder's weight gradients are computed only at the selected entries, into the optimizer's compact buffers.
+        using var sampled = _options.SampledWeightGradients ? optimizer.BindSampledGradients() : null;
         _model.train();
         while (_step < totalSteps)
         {
@@ -290,6 +292,7 @@ public sealed class LtSftTrainer<TBatch>
                     lossSum += loss.item<float>();
                     // Mean over the accumulated micro-batches, as transformers scales each backward.
                     (accumulation == 1 ? loss : loss / accumulation).backward();
+                    optimizer.CollectGradients();
                 }
                 norm = optimizer.GradNorm();
                 var scale = _options.MaxGradNorm > 0 ? Math.Min(1.0, _options.MaxGradNorm / (norm + 1e-6)) : 1.0;

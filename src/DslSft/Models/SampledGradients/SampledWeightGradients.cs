@@ -74,6 +74,9 @@ public static class SampledWeightGradients
         return gradient;
     }
 
+    /// <summary>Whether <paramref name="weight"/> is bound on this thread (for tests and diagnostics).</summary>
+    internal static bool IsBound(Tensor weight) => _targets is { Count: > 0 } targets && targets.ContainsKey(Address(weight));
+
     private static SampledGradientTarget? TargetOf(Tensor weight) =>
         _targets is { Count: > 0 } targets && torch.is_grad_enabled() && weight.requires_grad && targets.TryGetValue(Address(weight), out var target)
             ? target : null;
