@@ -1,5 +1,6 @@
 using DslSft.Engine.Kernels;
 using DslSft.Models;
+using DslSft.Models.Autograd;
 using DslSft.Sft;
 using DslSft.Training;
 using TorchSharp;
@@ -292,6 +293,7 @@ public sealed class LtSftTrainer<TBatch>
                     lossSum += loss.item<float>();
                     // Mean over the accumulated micro-batches, as transformers scales each backward.
                     (accumulation == 1 ? loss : loss / accumulation).backward();
+                    HandedBackGradients.Release();
                     optimizer.CollectGradients();
                 }
                 norm = optimizer.GradNorm();

@@ -78,7 +78,6 @@ internal sealed class PhaseOptimizer : IDisposable
     /// </summary>
     public void CollectGradients()
     {
-        SampledWeightGradients.ReleaseHandedBack();
         foreach (var g in _sparse) g.CollectDenseGradients();
     }
 

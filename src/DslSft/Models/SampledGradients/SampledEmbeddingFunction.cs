@@ -1,3 +1,4 @@
+using DslSft.Models.Autograd;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -26,7 +27,7 @@ internal sealed class SampledEmbeddingFunction : torch.autograd.SingleTensorFunc
 
     public override List<Tensor> backward(torch.autograd.AutogradContext ctx, Tensor gradOutput)
     {
-        SampledWeightGradients.ReleaseHandedBack();
+        HandedBackGradients.Release();  // the previous backward's results: autograd has them by now
         using (var scope = torch.NewDisposeScope())
         {
             var ids = ctx.get_saved_variables()[0].reshape(-1);

@@ -1,3 +1,4 @@
+using DslSft.Models.Autograd;
 using DslSft.Sparse;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -28,7 +29,7 @@ internal sealed class SampledLinearFunction : torch.autograd.SingleTensorFunctio
 
     public override List<Tensor> backward(torch.autograd.AutogradContext ctx, Tensor gradOutput)
     {
-        SampledWeightGradients.ReleaseHandedBack();
+        HandedBackGradients.Release();  // the previous backward's results: autograd has them by now
         using var scope = torch.NewDisposeScope();
         var saved = ctx.get_saved_variables();
         var (input, weight) = (saved[0], saved[1]);
@@ -40,6 +41,6 @@ internal sealed class SampledLinearFunction : torch.autograd.SingleTensorFunctio
         var dx = (bool)ctx.get_data("inputNeedsGrad") ? gradOutput.matmul(weight) : null;
         var db = (bool)ctx.get_data("biasNeedsGrad") ? dy.sum(new long[] { 0 }) : null; // (a bare 0 would bind to the dtype overload)
         gradOutput.Dispose();
-        return new() { SampledWeightGradients.HandBack(dx)!, null!, SampledWeightGradients.HandBack(db)!, null!, null! };
+        return new() { HandedBackGradients.Keep(dx), null!, HandedBackGradients.Keep(db), null!, null! };
     }
 }

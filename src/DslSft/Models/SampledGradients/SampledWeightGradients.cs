@@ -20,7 +20,6 @@ namespace DslSft.Models.SampledGradients;
 public static class SampledWeightGradients
 {
     [ThreadStatic] private static Dictionary<nint, SampledGradientTarget>? _targets;
-    [ThreadStatic] private static List<Tensor>? _handedBack;
 
     /// <summary>Binds each weight to its target until the returned scope is disposed (bindings do not nest).</summary>
     public static IDisposable Bind(IEnumerable<(Tensor Weight, SampledGradientTarget Target)> targets)
@@ -53,27 +52,6 @@ public static class SampledWeightGradients
         return SampledEmbeddingFunction.apply(ids, weight, target);
     }
 
-    /// <summary>
-    /// Frees the input gradients the custom functions handed to autograd. Autograd copies them when a backward
-    /// returns, but their managed wrappers would otherwise live until the caller's dispose scope ends, keeping
-    /// one activation-sized tensor per layer alive through the rest of backward. Called at the start of every
-    /// sampled backward (freeing the previous one's) and by the trainer after each backward.
-    /// </summary>
-    public static void ReleaseHandedBack()
-    {
-        if (_handedBack is null) return;
-        foreach (var t in _handedBack) t.Dispose();
-        _handedBack.Clear();
-    }
-
-    /// <summary>Keeps <paramref name="gradient"/> (may be null) out of every dispose scope until <see cref="ReleaseHandedBack"/>.</summary>
-    internal static Tensor? HandBack(Tensor? gradient)
-    {
-        if (gradient is null) return null;
-        (_handedBack ??= new()).Add(gradient.DetachFromDisposeScope());
-        return gradient;
-    }
-
     /// <summary>Whether <paramref name="weight"/> is bound on this thread (for tests and diagnostics).</summary>
     internal static bool IsBound(Tensor weight) => _targets is { Count: > 0 } targets && targets.ContainsKey(Address(weight));
 
@@ -86,10 +64,6 @@ public static class SampledWeightGradients
 
     private sealed class Binding : IDisposable
     {
-        public void Dispose()
-        {
-            _targets = null;
-            ReleaseHandedBack();
-        }
+        public void Dispose() => _targets = null;
     }
 }
