@@ -23,6 +23,10 @@ public sealed class LtSftCommandOptions
     public Option<double> L1 { get; }
     public Option<bool> FreezeLayerNorm { get; }
     public Option<bool> FreezeEmbeddings { get; } = new("--freeze-embeddings") { Description = "Exclude the embeddings from the maskable set." };
+    public Option<bool> GradientCheckpointing { get; } = new("--gradient-checkpointing")
+    {
+        Description = "Recompute each encoder layer's activations in backward (as transformers' --gradient_checkpointing): less memory, about one more forward pass per update.",
+    };
     public Option<bool> FreezeDecoder { get; }
 
     public LtSftCommandOptions(double defaultL1, bool freezeDecoder)
@@ -34,7 +38,7 @@ public sealed class LtSftCommandOptions
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { NumParams, Proportion, FullSteps, SparseSteps, Iterations, LearningRate, BatchSize, Warmup, WeightDecay, L1, FreezeLayerNorm, FreezeEmbeddings, FreezeDecoder })
+        foreach (var option in new Option[] { NumParams, Proportion, FullSteps, SparseSteps, Iterations, LearningRate, BatchSize, Warmup, WeightDecay, L1, FreezeLayerNorm, FreezeEmbeddings, FreezeDecoder, GradientCheckpointing })
             command.Options.Add(option);
     }
 
@@ -67,6 +71,7 @@ public sealed class LtSftCommandOptions
                 FreezeEmbeddings = parse.GetValue(FreezeEmbeddings),
                 FreezeDecoder = parse.GetValue(FreezeDecoder),
             },
+            GradientCheckpointing = parse.GetValue(GradientCheckpointing),
             Seed = seed,
             OutputDirectory = outputDirectory,
         };

@@ -99,6 +99,8 @@ public sealed class LtSftTrainer<TBatch>
         foreach (var p in _parameters)
             if (p.Role is ParameterRole.Maskable or ParameterRole.DenseHead) p.Tensor.requires_grad_(true);
             else if (p.Role == ParameterRole.Frozen) p.Tensor.requires_grad_(false);
+        if (_options.GradientCheckpointing)
+            foreach (var encoder in _model.modules().OfType<Models.Transformer.BertModel>()) encoder.GradientCheckpointing = true;
         if (OutputDirectory is not null) Directory.CreateDirectory(OutputDirectory);
         _log = new TrainingLog(OutputDirectory is null ? null : Path.Combine(OutputDirectory, "train_log.jsonl"));
 

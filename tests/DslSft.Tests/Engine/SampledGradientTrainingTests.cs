@@ -50,7 +50,17 @@ public class SampledGradientTrainingTests
         SampledEqualsDense(ModelHead.TokenClassification, SharedData.Fixture("composable-sft", "train-parity-tokcls", "model_config.json"), untieDecoder: false,
             "composable-sft/train-parity-tokcls", freezeLayerNorm: true);
 
-    private static void SampledEqualsDense(ModelHead head, string configFile, bool untieDecoder, string fixture, bool freezeLayerNorm)
+    [SharedDataFact]
+    public void Gradient_checkpointing_trains_the_same_values() =>
+        SameTraining(ModelHead.MaskedLM, SharedData.Fixture("composable-sft", "train-parity-mlm", "model_config.json"), untieDecoder: false,
+            "composable-sft/train-parity-mlm", freezeLayerNorm: false, o => o with { GradientCheckpointing = true }, tolerance: 1e-6f);
+
+    private static void SampledEqualsDense(ModelHead head, string configFile, bool untieDecoder, string fixture, bool freezeLayerNorm) =>
+        SameTraining(head, configFile, untieDecoder, fixture, freezeLayerNorm, o => o with { SampledWeightGradients = false }, tolerance: 2e-6f);
+
+    /// <summary>Trains with the default options and with <paramref name="variant"/> of them; same selection, same values within the tolerance.</summary>
+    private static void SameTraining(ModelHead head, string configFile, bool untieDecoder, string fixture, bool freezeLayerNorm,
+        Func<LtSftOptions, LtSftOptions> variant, float tolerance)
     {
         var batches = FixtureBatches(fixture);
         var options = new LtSftOptions
@@ -59,18 +69,18 @@ public class SampledGradientTrainingTests
             MaxGradNorm = 1.0, FullL1 = 0.1, SparseL1 = 0.1, ApplyL1ToSparseOnly = false,
             Masking = new MaskingPolicy { FreezeLayerNorm = freezeLayerNorm },
         };
-        var (sampledSft, sampled) = Run(head, configFile, untieDecoder, batches, options);
-        var (denseSft, dense) = Run(head, configFile, untieDecoder, batches, options with { SampledWeightGradients = false });
+        var (defaultSft, trained) = Run(head, configFile, untieDecoder, batches, options);
+        var (variantSft, variantTrained) = Run(head, configFile, untieDecoder, batches, variant(options));
 
-        foreach (var (name, diff) in denseSft.Diffs)
-            Assert.Equal(diff.Indices.data<long>().ToArray(), sampledSft.Diffs[name].Indices.data<long>().ToArray());
-        foreach (var (name, value) in dense)
+        foreach (var (name, diff) in variantSft.Diffs)
+            Assert.Equal(diff.Indices.data<long>().ToArray(), defaultSft.Diffs[name].Indices.data<long>().ToArray());
+        foreach (var (name, value) in variantTrained)
         {
-            var error = (sampled[name] - value).abs().max().item<float>();
-            Assert.True(error < 2e-6f, $"{name}: max |sampled − dense| = {error}");
+            var error = (trained[name] - value).abs().max().item<float>();
+            Assert.True(error < tolerance, $"{name}: max |default − variant| = {error}");
         }
         // The sparse phase moved the selected entries (the comparison is not between two untrained models).
-        Assert.True(sampledSft.Diffs.Values.Sum(d => d.Values.abs().gt(0).sum().item<long>()) > 400);
+        Assert.True(defaultSft.Diffs.Values.Sum(d => d.Values.abs().gt(0).sum().item<long>()) > 400);
     }
 
     private static (DslSft.Sft.SparseFineTuning Sft, Dictionary<string, Tensor> Trained) Run(ModelHead head, string configFile, bool untieDecoder,

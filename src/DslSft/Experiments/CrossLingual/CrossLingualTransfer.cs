@@ -201,7 +201,7 @@ public sealed class CrossLingualTransfer
     {
         var options = TrainerOptions(method, density, full, sparse, learningRate);
         var parameters = ParameterTable.Build(model).Select(e => new TrainableParameter(e.Name, e.Tensor, e.Role)).ToList();
-        var trainer = new LtSftTrainer<ModelBatch>(model.Module, parameters, batch => model.Forward(batch).Loss!, data, options);
+        var trainer = new LtSftTrainer<ModelBatch>(model.Module, parameters, batch => model.Forward(batch).TrainingLoss(), data, options);
         var clock = Stopwatch.StartNew();
         var result = trainer.Train();
         var seconds = clock.Elapsed.TotalSeconds;
