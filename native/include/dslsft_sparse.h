@@ -32,10 +32,15 @@ typedef struct dslsft_selection_tensor {
  * +Inf ranks above every finite value, and -0 equals +0. A NaN in an eligible entry is an error that names
  * the tensor and the flat index (status DSLSFT_ERR_INVALID_ARGUMENT).
  * out_indices: k slots; receives the per-tensor sorted lists back to back. out_counts: tensor_count slots.
- * Fails when k exceeds the number of eligible entries. Time O(N) (two passes over θ and θ0 in the usual
- * case), extra memory O(histogram + candidates), never O(N). */
+ * Fails when k exceeds the number of eligible entries. Time O(N) (two passes over θ and θ0, plus a sample of
+ * 64 Ki entries), extra memory O(histograms + candidates), never O(N). */
 DSLSFT_API dslsft_status dslsft_topk_abs_diff(const dslsft_selection_tensor* tensors, int32_t tensor_count,
                                               int64_t k, int64_t* out_indices, int64_t* out_counts);
+
+/* Whether dslsft_topk_abs_diff on this thread predicts the threshold's range from a sample (default 1), which
+ * keeps it at two passes however many keys are nearly equal. 0 is for tests and diagnostics (the other paths:
+ * two passes, or three when the K-th key's high-bit bin is huge). The result is the same either way. */
+DSLSFT_API void dslsft_topk_set_prediction(int32_t enabled);
 
 /* Scratch memory (bytes, at its peak) and passes over θ/θ0 of the last successful dslsft_topk_abs_diff on
  * this thread (0 and 0 after K = 0). For benchmarks and diagnostics; either pointer may be NULL. */
