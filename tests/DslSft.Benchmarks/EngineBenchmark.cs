@@ -13,8 +13,13 @@ namespace DslSft.Benchmarks;
 /// <list type="bullet">
 /// <item><c>baseline</c>: what composable-sft does (<see cref="EngineBaselineRun"/>);</item>
 /// <item><c>ours-all</c>: <see cref="DslSft.Engine.LtSftTrainer{TBatch}"/>, logits at every position like the baseline;</item>
-/// <item><c>ours</c>: the same with the MLM head decoding only the masked positions (<c>ModelBatch.LogitsAtLabelsOnly</c>).</item>
+/// <item><c>ours</c>: the same with the MLM head decoding only the masked positions (<c>ModelBatch.LogitsAtLabelsOnly</c>);</item>
+/// <item><c>ours-k8</c>: <c>ours</c> with K = 8%;</item>
+/// <item><c>ours-dense-grads</c>: <c>ours</c> with dense weight gradients in the sparse phase (the path before sampled gradients);</item>
+/// <item><c>ours-ckpt</c>: <c>ours</c> with gradient checkpointing.</item>
 /// </list>
+/// Each child also measures a 768×3072×1024 sgemm through libtorch at its thread count, the yardstick for the
+/// achieved GFLOP/s of the full phase's forward + backward (<see cref="EngineBenchmarkModel.ForwardBackwardFlops"/>).
 /// Variants are interleaved (the order alternates per repeat) so machine load hits them alike; the report takes
 /// medians over repeats and ratios against the baseline of the same repeat. Results go to
 /// docs/benchmarks/engine.results.md and engine.json.
@@ -22,7 +27,8 @@ namespace DslSft.Benchmarks;
 internal static class EngineBenchmark
 {
     public const double Proportion = 0.01, L1 = 0.1, LearningRate = 1e-4;
-    public static readonly string[] Variants = { "baseline", "ours-all", "ours" };
+    public const double HighProportion = 0.08;
+    public static readonly string[] Variants = { "baseline", "ours-all", "ours", "ours-k8", "ours-dense-grads", "ours-ckpt" };
 
     public static int Run(string[] args)
     {
@@ -68,17 +74,41 @@ internal static class EngineBenchmark
         using (torch.ones(1) + 1) { } // load libtorch before measuring the runtime's RSS
         var load = LoadAverage();
         var clock = Stopwatch.StartNew();
+        var gemm = GemmGflops();
         var recorder = new EngineRunRecorder();
         long k;
         if (variant == "baseline") EngineBaselineRun.Run(shape, fullSteps, sparseSteps, recorder, out k);
-        else EngineOursRun.Run(shape, fullSteps, sparseSteps, labelsOnly: variant == "ours", recorder, out k);
+        else EngineOursRun.Run(shape, fullSteps, sparseSteps, EngineOursRun.Settings.Of(variant), recorder, out k);
         using var model = EngineBenchmarkModel.Create(shape);
         var parameters = EngineBenchmarkModel.Parameters(model).Where(p => p.Role != Models.ParameterRole.Tied).Sum(p => p.Tensor.numel());
         var run = new VariantRun(variant, shape.Name, 0, parameters, k, threads, Math.Round(recorder.RuntimeMiB), Math.Round(recorder.PeakMiB),
             recorder.SegmentPeaksExact, recorder.Steps, recorder.SelectionWallMs, recorder.SelectionCpuMs, recorder.TransitionWallMs, recorder.TransitionCpuMs,
-            recorder.Segments().ToList(), recorder.Boundaries, recorder.Notes, load, LoadAverage(), Math.Round(clock.Elapsed.TotalSeconds, 1));
+            recorder.Segments().ToList(), recorder.Boundaries, recorder.Notes, load, LoadAverage(), Math.Round(clock.Elapsed.TotalSeconds, 1))
+        {
+            GemmGflops = Math.Round(gemm, 1),
+            ForwardBackwardGflop = Math.Round(EngineBenchmarkModel.ForwardBackwardFlops(shape, labelsOnly: variant != "ours-all" && variant != "baseline") / 1e9, 1),
+        };
         Console.WriteLine("RESULT " + JsonSerializer.Serialize(run));
         return 0;
+    }
+
+    /// <summary>
+    /// libtorch's single-GEMM throughput at this process's thread count: C[768, 3072] = A[768, 1024] · B[1024, 3072]
+    /// (the shape of a BERT-base FFN product over 1024 tokens), median of 7 after a warm-up, in GFLOP/s.
+    /// </summary>
+    private static double GemmGflops()
+    {
+        using var scope = torch.NewDisposeScope();
+        var a = torch.randn(768, 1024);
+        var b = torch.randn(1024, 3072);
+        torch.matmul(a, b);
+        var times = Enumerable.Range(0, 7).Select(_ =>
+        {
+            var clock = Stopwatch.StartNew();
+            torch.matmul(a, b).Dispose();
+            return clock.Elapsed.TotalSeconds;
+        }).ToList();
+        return 2.0 * 768 * 1024 * 3072 / Stats.Median(times) / 1e9;
     }
 
     private static string LoadAverage() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
@@ -108,6 +138,16 @@ internal sealed record VariantRun(string Variant, string Shape, int Repeat, long
     double TransitionWallMs, double TransitionCpuMs, List<EngineRunRecorder.Segment> Segments, List<EngineRunRecorder.Boundary> Boundaries,
     List<string> Notes, string LoadStart, string LoadEnd, double WallSeconds)
 {
+    /// <summary>The child's measured libtorch sgemm throughput (768×3072×1024), GFLOP/s.</summary>
+    public double GemmGflops { get; init; }
+
+    /// <summary>Floating-point work of one full-phase forward + backward (matrix products), GFLOP.</summary>
+    public double ForwardBackwardGflop { get; init; }
+
+    /// <summary>Achieved GFLOP/s of the full phase's forward + backward: the work over the median wall time of those two segments.</summary>
+    [JsonIgnore]
+    public double ForwardBackwardGflops => ForwardBackwardGflop / (MedianSegmentTime("full", "forward", "backward").WallMs / 1000);
+
     /// <summary>Median full-phase update, the phase's first (warm-up) update left out.</summary>
     [JsonIgnore]
     public (double WallMs, double CpuMs) FullStep => MedianStep("full");
