@@ -1,3 +1,4 @@
+using DslSft.Tokenization;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
@@ -48,9 +49,8 @@ public static class TrainLangCommand
             var trainPath = parse.GetValue(train)!;
             if (!File.Exists(trainPath)) throw new InvalidInputException("training text not found", trainPath);
 
-            using var baseModel = BaseModel.Load(parse.GetValue(model)!, ModelHead.MaskedLM);
+            using var baseModel = BaseModel.Load(parse.GetValue(model)!, ModelHead.MaskedLM, seed: seedValue);
             int length = baseModel.ResolveMaxLength(parse, maxLength);
-            var builder = new MlmSequenceBuilder(new TokenizerSubwordEncoder(baseModel.Tokenizer), length);
             IEnumerable<string> lines, heldOut;
             if (parse.GetValue(validation) is { } validationPath)
             {
@@ -64,35 +64,16 @@ public static class TrainLangCommand
                 var split = RawTextReader.Split(trainPath, percent);
                 (lines, heldOut) = (split.Train, split.HeldOut);
             }
-            List<long[]> Build(IEnumerable<string> text) => (parse.GetValue(lineByLine) ? builder.LineByLine(text) : builder.Pack(text))
-                .Select(s => s.InputIds.Select(i => (long)i).ToArray()).ToList();
-            var sequences = Build(lines);
-            var validationSequences = Build(heldOut);
-            if (sequences.Count == 0)
+            var corpus = MlmCorpus.Build(baseModel.Tokenizer, lines, heldOut, length, parse.GetValue(lineByLine));
+            if (corpus.Train.Count == 0)
                 throw new InvalidInputException($"no training sequences: the text is shorter than one block of {length} tokens (use --line-by-line or a smaller --max-length)", trainPath);
 
-            var tokenizer = baseModel.Tokenizer;
             int batchSize = lt.BatchSizeOf(parse);
-            var collator = new MlmCollator(tokenizer.VocabularySize, tokenizer.MaskTokenId, tokenizer.PadTokenId,
-                tokenizer.SpecialTokenIds.Select(i => (long)i), seedValue, probability);
-            var data = new ShuffledTrainingData<long[], ModelBatch>(sequences, batchSize, batch =>
-            {
-                var mlm = collator.Collate(batch);
-                return mlm.ToModelBatch();
-            }, seedValue);
+            var collator = MlmCorpus.Collator(baseModel.Tokenizer, seedValue, probability);
+            var data = corpus.TrainingData(collator, batchSize, seedValue);
             // Validation loss with the same masks at every evaluation (composable-sft's consistent evaluation masking).
-            Func<IReadOnlyDictionary<string, double>>? evaluator = validationSequences.Count == 0 ? null : () =>
-            {
-                double total = 0;
-                for (int start = 0; start < validationSequences.Count; start += batchSize)
-                {
-                    using var scope = TorchSharp.torch.NewDisposeScope();
-                    var chunk = validationSequences.Skip(start).Take(batchSize).ToList();
-                    var mlm = collator.CollateForEvaluation(chunk);
-                    total += baseModel.Model.Forward(mlm.ToModelBatch()).Loss!.item<float>() * chunk.Count;
-                }
-                return new Dictionary<string, double> { ["loss"] = total / validationSequences.Count };
-            };
+            Func<IReadOnlyDictionary<string, double>>? evaluator = corpus.Validation.Count == 0 ? null : () =>
+                new Dictionary<string, double> { ["loss"] = corpus.ValidationLoss(baseModel.Model, collator, batchSize) };
             var arguments = new Dictionary<string, string>
             {
                 ["task"] = "mlm",
@@ -104,9 +85,9 @@ public static class TrainLangCommand
             var result = await SftTraining.TrainAsync(context, baseModel, (ModelBatch b) => baseModel.Model.Forward(b).TrainingLoss(),
                 data, options, outputPath, replace, arguments, cancel, evaluator: evaluator);
 
-            var summary = TrainingSummary.Table("train-lang", outputPath, sequences.Count, result);
+            var summary = TrainingSummary.Table("train-lang", outputPath, corpus.Train.Count, result);
             context.Show(summary.ToSpectre());
-            context.WriteJson(TrainingSummary.Json(outputPath, sequences.Count, result));
+            context.WriteJson(TrainingSummary.Json(outputPath, corpus.Train.Count, result));
             return CliApp.ExitOk;
         });
         return command;

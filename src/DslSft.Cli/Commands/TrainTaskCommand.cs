@@ -63,9 +63,7 @@ public static class TrainTaskCommand
             var sourceSfts = sources.ToDictionary(s => s.Name, s => (IReadOnlyList<SparseFineTuning>)SftPaths.LoadAll(s.Sfts));
             var wiring = TaskWirings.ForTraining(kind, settings, sources.Select(s => s.Train));
 
-            // The head is initialised from the global generator: seed it so runs are reproducible.
-            manual_seed(seedValue);
-            using var baseModel = BaseModel.Load(parse.GetValue(model)!, wiring.Head, wiring.LoadOptions);
+            using var baseModel = BaseModel.Load(parse.GetValue(model)!, wiring.Head, wiring.LoadOptions, seed: seedValue);
             var tokenizer = baseModel.Tokenizer;
             int length = baseModel.ResolveMaxLength(parse, maxLength);
             // All data is read before training starts, so that bad validation data fails before anything is written.

@@ -68,10 +68,13 @@ public sealed class BaseModel : IDisposable
     }
 
     /// <summary>Resolves <paramref name="nameOrDirectory"/> and loads it with <paramref name="head"/> (null: the head config.json names).</summary>
-    public static BaseModel Load(string nameOrDirectory, ModelHead? head = null, HfLoadOptions? options = null)
+    /// <param name="seed">Seeds torch's generator before the model is built, so a head the checkpoint lacks (a new
+    /// classifier, or the MLM head of a sentence encoder) starts from the same values in every run with this seed.</param>
+    public static BaseModel Load(string nameOrDirectory, ModelHead? head = null, HfLoadOptions? options = null, int? seed = null)
     {
         var directory = ResolveDirectory(nameOrDirectory);
         var tokenizer = TokenizerLoader.FromDirectory(directory);
+        if (seed is { } value) torch.manual_seed(value);
         var loaded = HfModel.Load(directory, head, options);
         return new BaseModel(nameOrDirectory, directory, loaded.Model, tokenizer, loaded.Report.Missing);
     }

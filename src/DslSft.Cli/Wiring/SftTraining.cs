@@ -25,7 +25,9 @@ public static class SftTraining
         OutputDirectory.CheckWritable(output, overwrite);
         // A body parameter the checkpoint lacks (a pooler new to a masked-LM checkpoint) starts from a random value that
         // nobody applying the SFT later could reproduce, so it cannot be a diff: it is trained densely and stored whole.
-        var parameters = model.Table.Select(e => new TrainableParameter(e.Name, e.Tensor,
+        // run_mlm.py's decoder surgery (a frozen or trainable copy of the embeddings) changes the table's roles.
+        var table = DecoderSurgery.Apply(model.Model, options.Masking) ? ParameterTable.Build(model.Model) : model.Table;
+        var parameters = table.Select(e => new TrainableParameter(e.Name, e.Tensor,
             e.Role == ParameterRole.Maskable && model.NotInCheckpoint.Contains(e.Name) ? ParameterRole.DenseHead : e.Role)).ToList();
         // The checksum covers the base values of exactly the tensors the SFT will have diffs for (the maskable ones).
         var maskable = options.Masking.Apply(parameters).Where(p => p.Role == ParameterRole.Maskable).Select(p => p.Name).ToList();

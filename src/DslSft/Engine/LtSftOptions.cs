@@ -14,6 +14,12 @@ public sealed record LtSftOptions
     public long? TunableCount { get; init; }
     /// <summary>K as a proportion of the maskable entries (ft_params_proportion).</summary>
     public double? TunableProportion { get; init; }
+    /// <summary>
+    /// Random selection only: how many entries to draw in each maskable tensor (for example another SFT's allocation, so
+    /// that a random mask differs from it only in which entries of each tensor it picks). Null: K drawn uniformly over all
+    /// maskable entries. Tensors not listed get none.
+    /// </summary>
+    public IReadOnlyDictionary<string, long>? RandomCountPerTensor { get; init; }
     /// <summary>Alternating full/sparse rounds (n_ft_iterations); each selects K/n new entries, masks accumulate.</summary>
     public int Iterations { get; init; } = 1;
 
@@ -35,12 +41,17 @@ public sealed record LtSftOptions
     public double MaxGradNorm { get; init; } = 1.0;
     public int GradientAccumulation { get; init; } = 1;
 
-    /// <summary>L1 pull toward θ0 in the full phase, as λ of λ·Σ|θ − θ0| / (total parameter count).</summary>
+    /// <summary>L1 toward θ0 in the full phase, as λ of λ·Σ|θ − θ0| / (total parameter count); see <see cref="L1Mode"/>.</summary>
     public double FullL1 { get; init; }
-    /// <summary>L1 pull toward θ0 in the sparse phase (same normalisation).</summary>
+    /// <summary>L1 toward θ0 in the sparse phase (same normalisation).</summary>
     public double SparseL1 { get; init; }
-    /// <summary>Apply L1 to maskable parameters only (not to dense heads).</summary>
-    public bool ApplyL1ToSparseOnly { get; init; } = true;
+    /// <summary>
+    /// Whether the L1 term acts. The default is composable-sft's behaviour (it does not), so that SFTs trained here
+    /// match those the original published; <see cref="Engine.L1Mode.Paper"/> makes it act as the paper describes.
+    /// </summary>
+    public L1Mode L1Mode { get; init; } = L1Mode.ComposableSft;
+    /// <summary>Apply L1 to maskable parameters only, not to dense heads (composable-sft's apply_reg_to_sparse_only, default false).</summary>
+    public bool ApplyL1ToSparseOnly { get; init; }
 
     public MaskingPolicy Masking { get; init; } = new();
 
@@ -117,12 +128,14 @@ public sealed record LtSftOptions
             ["full_l1_reg"] = F(FullL1),
             ["sparse_l1_reg"] = F(SparseL1),
             ["apply_reg_to_sparse_only"] = ApplyL1ToSparseOnly.ToString(),
+            ["l1_mode"] = L1Mode == L1Mode.Paper ? "paper" : "composable-sft",
             ["freeze_layer_norm"] = Masking.FreezeLayerNorm.ToString(),
             ["freeze_embeddings"] = Masking.FreezeEmbeddings.ToString(),
             ["freeze_head"] = Masking.FreezeHead.ToString(),
             ["freeze_decoder"] = Masking.FreezeDecoder.ToString(),
             ["untie_embeddings"] = Masking.UntieEmbeddings.ToString(),
             ["seed"] = Seed.ToString(CultureInfo.InvariantCulture),
+            ["random_count_per_tensor"] = RandomCountPerTensor is null ? "" : string.Join(",", RandomCountPerTensor.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}")),
         };
     }
 }

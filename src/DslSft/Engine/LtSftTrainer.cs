@@ -46,6 +46,10 @@ public sealed class LtSftTrainer<TBatch>
     private TrainingPhase _phase;
     private long _step;
     private int _selectedIterations;
+    // Where the data stands between phases: each phase reads on from where the previous one stopped, so the sparse
+    // phase sees batches the full phase did not (in composable-sft each phase's dataloader draws a new shuffle).
+    private int _dataEpoch;
+    private long _dataBatchInEpoch;
 
     /// <param name="model">The module; switched between train() and eval() around evaluations.</param>
     /// <param name="parameters">Its parameters with declared roles (the masking policy of the options is applied on top).</param>
@@ -57,6 +61,8 @@ public sealed class LtSftTrainer<TBatch>
     {
         if (options.Iterations < 1) throw new ArgumentException($"iterations must be at least 1, got {options.Iterations}");
         if (options.GradientAccumulation < 1) throw new ArgumentException($"gradient accumulation must be at least 1, got {options.GradientAccumulation}");
+        if (options.RandomCountPerTensor is { } counts && (options.Method != SelectionMethod.Random || options.Iterations != 1 || options.TunableCount != counts.Values.Sum()))
+            throw new ArgumentException("a per-tensor random allocation needs random selection, one iteration and K equal to the allocation's total");
         _model = model;
         _parameters = options.Masking.Apply(parameters);
         _maskable = _parameters.Where(p => p.Role == ParameterRole.Maskable).ToList();
@@ -114,7 +120,7 @@ public sealed class LtSftTrainer<TBatch>
             {
                 cursor ??= BeginFullPhase();
                 RunPhase(cursor, _options.FullPhase, cancellationToken);
-                cursor.Dispose();
+                EndData(cursor);
                 cursor = null;
                 SelectLargestChangesAndRewind();
                 _phase = TrainingPhase.Sparse;
@@ -123,7 +129,7 @@ public sealed class LtSftTrainer<TBatch>
             }
             cursor ??= BeginSparsePhase();
             RunPhase(cursor, _options.SparsePhase, cancellationToken);
-            cursor.Dispose();
+            EndData(cursor);
             cursor = null;
             EndPhase();
             _phase = FirstPhase;
@@ -132,6 +138,12 @@ public sealed class LtSftTrainer<TBatch>
         }
         SavePlot();
         return new LtSftResult(BuildSft(), _log.Entries.ToList(), _selection.Count, _lastEvaluation);
+    }
+
+    private void EndData(DataCursor<TBatch> cursor)
+    {
+        (_dataEpoch, _dataBatchInEpoch) = (cursor.Epoch, cursor.BatchInEpoch);
+        cursor.Dispose();
     }
 
     private DataCursor<TBatch>? StartFresh()
@@ -143,6 +155,7 @@ public sealed class LtSftTrainer<TBatch>
         _iteration = 0;
         _phase = FirstPhase;
         _step = 0;
+        (_dataEpoch, _dataBatchInEpoch) = (0, 0);
         return null;
     }
 
@@ -156,7 +169,7 @@ public sealed class LtSftTrainer<TBatch>
         }
         ResetBest();
         _optimizer = BuildFullOptimizer();
-        return new DataCursor<TBatch>(_data, 0, 0);
+        return new DataCursor<TBatch>(_data, _dataEpoch, _dataBatchInEpoch);
     }
 
     private DataCursor<TBatch> BeginSparsePhase()
@@ -178,7 +191,7 @@ public sealed class LtSftTrainer<TBatch>
             foreach (var p in _maskable)
                 if (_original.Remove(p.Name, out var dense)) dense.Dispose();
         _optimizer = BuildSparseOptimizer();
-        return new DataCursor<TBatch>(_data, 0, 0);
+        return new DataCursor<TBatch>(_data, _dataEpoch, _dataBatchInEpoch);
     }
 
     private PhaseOptimizer BuildFullOptimizer()
@@ -212,7 +225,12 @@ public sealed class LtSftTrainer<TBatch>
         return optimizer;
     }
 
-    private float L1Coefficient(double lambda) => (float)(lambda / _totalParameterCount);
+    /// <summary>
+    /// The L1 subgradient's factor, rounded as autograd rounds it in composable-sft (the backward of
+    /// <c>λ · sum / n</c> in float32 is fl32(fl32(1/n) · λ)); zero when the term does not act.
+    /// </summary>
+    private float L1Coefficient(double lambda) =>
+        _options.L1Mode == L1Mode.Paper ? (1f / _totalParameterCount) * (float)lambda : 0f;
 
     /// <summary>Entries this round selects: K/n, the last round taking the remainder so the total is exactly K.</summary>
     private long RoundK() => _iteration == _options.Iterations - 1 ? K - _selection.Count : K / _options.Iterations;
@@ -235,6 +253,12 @@ public sealed class LtSftTrainer<TBatch>
     {
         var sizes = _maskable.Select(p => p.Tensor.numel()).ToList();
         var excluded = _maskable.Select(p => _selection[p.Name]).ToList();
+        if (_options.RandomCountPerTensor is { } counts)
+        {
+            // A random mask with a given allocation over tensors: each tensor's entries drawn uniformly on their own.
+            AddSelection(_maskable.Select((p, i) => _kernels.SelectRandom([sizes[i]], [excluded[i]], counts.GetValueOrDefault(p.Name), _options.Seed + 7919L * i)[0]).ToList());
+            return;
+        }
         if (RoundK() == MaskableCount - _selection.Count)
         {
             // Every entry still free is chosen (dense fine-tuning as K = all): no random draw can differ.
@@ -441,8 +465,8 @@ public sealed class LtSftTrainer<TBatch>
             Phase = _phase,
             Step = cursor is null ? 0 : _step,
             OptimizerSteps = cursor is null ? 0 : _optimizer!.StepCount,
-            Epoch = cursor?.Epoch ?? 0,
-            BatchInEpoch = cursor?.BatchInEpoch ?? 0,
+            Epoch = cursor?.Epoch ?? _dataEpoch,
+            BatchInEpoch = cursor?.BatchInEpoch ?? _dataBatchInEpoch,
             BestMetric = cursor is null ? null : _bestMetric,
             LastEvaluation = _lastEvaluation,
             Options = _options.Describe(),
@@ -484,6 +508,7 @@ public sealed class LtSftTrainer<TBatch>
             _log.Reset(state.Log);
             torch.random.set_rng_state(Get("rng"));
             _compactOriginal = Prefixed("corig/");
+            (_dataEpoch, _dataBatchInEpoch) = (state.Epoch, state.BatchInEpoch);
             if (!state.MidPhase) return null;
 
             // Mid-phase: rebuild the phase's optimizer as it was built, then load its state.

@@ -14,11 +14,14 @@ public sealed record MaskingPolicy
     public bool FreezeEmbeddings { get; init; }
     /// <summary>Freeze every dense head parameter.</summary>
     public bool FreezeHead { get; init; }
-    /// <summary>Freeze the MLM decoder (names containing "decoder").</summary>
+    /// <summary>
+    /// composable-sft's <c>--freeze_decoder</c>: the MLM decoder is a frozen copy of the pre-trained word embeddings
+    /// (<see cref="DecoderSurgery"/> makes it before the parameters are listed) and anything named "decoder" is frozen.
+    /// </summary>
     public bool FreezeDecoder { get; init; }
     /// <summary>
-    /// Train the MLM decoder as its own dense head. The model must already hold it as a separate tensor (the model
-    /// unties it); parameters still declared <see cref="ParameterRole.Tied"/> then become dense heads.
+    /// composable-sft's <c>--untie_embeddings</c>: the MLM decoder trains as its own dense head. <see cref="DecoderSurgery"/>
+    /// unties it; parameters still declared <see cref="ParameterRole.Tied"/> then become dense heads.
     /// </summary>
     public bool UntieEmbeddings { get; init; }
 
@@ -41,6 +44,9 @@ public sealed record MaskingPolicy
         foreach (var p in parameters)
         {
             if (!seen.Add(p.Name)) throw new ArgumentException($"parameter '{p.Name}' is listed twice");
+            // A decoder weight still tied to the embeddings would train through them: the surgery was skipped.
+            if (FreezeDecoder && p.Role == ParameterRole.Tied && p.Name.EndsWith("decoder.weight", StringComparison.Ordinal))
+                throw new ArgumentException($"'{p.Name}' is still tied to the word embeddings; freezing the decoder needs DecoderSurgery.Apply before the parameters are listed");
             var role = Resolve(p.Name, p.Role);
             if (role is ParameterRole.Maskable or ParameterRole.DenseHead && p.Tensor.dtype != TorchSharp.torch.ScalarType.Float32)
                 throw new ArgumentException($"parameter '{p.Name}' is {p.Tensor.dtype}; LT-SFT trains float32 parameters only");

@@ -23,6 +23,22 @@ public sealed class SparseFineTuning
     /// <summary>Total number of stored diff entries (K).</summary>
     public long NonZeroCount => Diffs.Values.Sum(d => d.Count);
 
+    /// <summary>
+    /// The same SFT without diff entries that are exactly zero (a dense fine-tuning leaves the embedding rows of tokens it
+    /// never saw unchanged). Applying it gives bit for bit the same weights; K counts the entries that remain.
+    /// </summary>
+    public SparseFineTuning WithoutZeroEntries()
+    {
+        var diffs = new Dictionary<string, SparseDiff>(StringComparer.Ordinal);
+        foreach (var (name, diff) in Diffs)
+        {
+            using var keep = diff.Values.ne(0);
+            diffs[name] = new SparseDiff(diff.Shape, diff.Indices.masked_select(keep), diff.Values.masked_select(keep));
+        }
+        var sft = new SparseFineTuning(diffs, Abs, Metadata);
+        return sft.WithMetadata(Metadata with { K = sft.NonZeroCount });
+    }
+
     /// <summary>The same tensors with other metadata (for example after filling in the base model's checksum).</summary>
     public SparseFineTuning WithMetadata(SftMetadata metadata) => new(Diffs, Abs, metadata);
 

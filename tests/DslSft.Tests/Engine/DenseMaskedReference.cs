@@ -22,12 +22,13 @@ internal static class DenseMaskedReference
         Dictionary<string, Tensor> original;
         using (torch.no_grad()) original = named.ToDictionary(p => p.name, p => p.parameter.detach().clone());
         var masks = maskable.ToDictionary(p => p.name, p => new bool[p.parameter.numel()]);
+        var batches = new Batches(data); // phases read on where the previous one stopped
 
         for (var it = 0; it < s.Iterations; it++)
         {
             Dictionary<string, Tensor> previous;
             using (torch.no_grad()) previous = named.ToDictionary(p => p.name, p => p.parameter.detach().clone());
-            Phase(model, data, named, original, total, s, s.FullSteps, s.FullL1, masks: null);
+            Phase(model, batches, named, original, total, s, s.FullSteps, s.FullL1, masks: null);
 
             var k = it == s.Iterations - 1 ? s.K - masks.Values.Sum(m => m.LongCount(x => x)) : s.K / s.Iterations;
             var scores = new List<(float Score, string Name, int Index)>();
@@ -41,27 +42,37 @@ internal static class DenseMaskedReference
             foreach (var (_, name, index) in scores.OrderByDescending(x => x.Score).Take((int)k)) masks[name][index] = true;
 
             using (torch.no_grad()) foreach (var (name, p) in named) p.copy_(previous[name]);
-            Phase(model, data, named, original, total, s, s.SparseSteps, s.SparseL1, masks);
+            Phase(model, batches, named, original, total, s, s.SparseSteps, s.SparseL1, masks);
         }
         return masks;
     }
 
-    private static void Phase(TinyModel model, DslSft.Training.ITrainingData<TinyBatch> data, List<(string name, Parameter parameter)> named,
+    /// <summary>Batches epoch after epoch, across phases.</summary>
+    private sealed class Batches(DslSft.Training.ITrainingData<TinyBatch> data)
+    {
+        private int _epoch;
+        private IEnumerator<TinyBatch> _enumerator = data.Epoch(0).GetEnumerator();
+
+        public TinyBatch Next()
+        {
+            if (!_enumerator.MoveNext()) { _enumerator = data.Epoch(++_epoch).GetEnumerator(); _enumerator.MoveNext(); }
+            return _enumerator.Current;
+        }
+    }
+
+    private static void Phase(TinyModel model, Batches batches, List<(string name, Parameter parameter)> named,
         Dictionary<string, Tensor> original, long total, Settings s, long steps, double l1, Dictionary<string, bool[]>? masks)
     {
         var optimizer = torch.optim.AdamW(named.Select(p => p.parameter), lr: s.LearningRate);
         var maskTensors = masks?.ToDictionary(m => m.Key, m => torch.tensor(m.Value).to(ScalarType.Float32).reshape(named.First(p => p.name == m.Key).parameter.shape));
-        var epoch = 0;
-        using var batches = data.Epoch(epoch).GetEnumerator();
-        var enumerator = batches;
         for (long step = 0; step < steps; step++)
         {
-            if (!enumerator.MoveNext()) { enumerator = data.Epoch(++epoch).GetEnumerator(); enumerator.MoveNext(); }
+            var batch = batches.Next();
             var lr = step < s.Warmup ? s.LearningRate * step / Math.Max(1, s.Warmup)
                 : s.LearningRate * Math.Max(0.0, (double)(steps - step) / Math.Max(1, steps - s.Warmup));
             foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
             optimizer.zero_grad();
-            var loss = model.Loss(enumerator.Current);
+            var loss = model.Loss(batch);
             if (l1 != 0)
             {
                 var distances = named.Where(p => s.L1OnHeads || TinyModel.RoleOf(p.name) == DslSft.Models.ParameterRole.Maskable)

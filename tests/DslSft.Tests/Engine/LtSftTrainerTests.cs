@@ -63,7 +63,7 @@ public class LtSftTrainerTests
     {
         var options = Options(k: 60, iterations: iterations) with
         {
-            MaxGradNorm = 0.5, FullL1 = fullL1, SparseL1 = sparseL1, ApplyL1ToSparseOnly = l1OnSparseOnly,
+            MaxGradNorm = 0.5, FullL1 = fullL1, SparseL1 = sparseL1, ApplyL1ToSparseOnly = l1OnSparseOnly, L1Mode = L1Mode.Paper,
             FullPhase = Training.PhaseLength.Steps(7), SparsePhase = Training.PhaseLength.Steps(9),
         };
         var model = new TinyModel(seed: 3);
@@ -161,7 +161,7 @@ public class LtSftTrainerTests
         // K = all takes the trainer's dense path (every index selected, dense AdamW): it must equal plain dense AdamW.
         var options = Options() with
         {
-            Method = SelectionMethod.Random, TunableCount = null, TunableProportion = 1.0, SparseL1 = 0.5,
+            Method = SelectionMethod.Random, TunableCount = null, TunableProportion = 1.0, SparseL1 = 0.5, L1Mode = L1Mode.Paper, ApplyL1ToSparseOnly = true,
             SparsePhase = Training.PhaseLength.Steps(9),
         };
         var model = new TinyModel(seed: 3);

@@ -27,6 +27,7 @@ public sealed class ResumeTests : IDisposable
         WarmupSteps = 2,
         WeightDecay = 0.01f,
         SparseL1 = 1.0,
+        L1Mode = L1Mode.Paper,
         GradientAccumulation = 2,
         CheckpointEvery = 4,
         OutputDirectory = directory,

@@ -5,8 +5,9 @@ namespace DslSft.Data.Text;
 /// <summary>
 /// Turns raw lines into masked-LM inputs, the two ways HF run_mlm (and so composable-sft) does:
 /// <see cref="LineByLine"/> frames each line on its own, truncated to the maximum length;
-/// <see cref="Pack"/> frames each line, concatenates everything and cuts it into blocks of exactly the
-/// maximum length, dropping the incomplete last block (no padding is ever needed).
+/// <see cref="Pack"/> frames each line, concatenates and cuts into blocks of exactly the maximum length (no padding is
+/// ever needed), as run_mlm's <c>group_texts</c>: that runs under <c>datasets.map(batched=True)</c>, which hands it
+/// <see cref="PackingGroupLines"/> lines at a time, so the incomplete last block of every group is dropped.
 /// </summary>
 public sealed class MlmSequenceBuilder(ISubwordEncoder encoder, int maxLength)
 {
@@ -31,11 +32,15 @@ public sealed class MlmSequenceBuilder(ISubwordEncoder encoder, int maxLength)
         }
     }
 
+    /// <summary>Lines per packing group: the default batch size of <c>datasets.map(batched=True)</c>.</summary>
+    public const int PackingGroupLines = 1000;
+
     public IEnumerable<PackedSequence> Pack(IEnumerable<string> lines)
     {
         var framing = encoder.Framing;
         var ids = new List<int>(MaxLength * 2);
         var special = new List<bool>(MaxLength * 2);
+        int linesInGroup = 0;
         foreach (var line in lines)
         {
             var framed = ModelInput.Single(encoder.Encode(line).Ids, framing);
@@ -46,6 +51,13 @@ public sealed class MlmSequenceBuilder(ISubwordEncoder encoder, int maxLength)
                 yield return new PackedSequence(ids.GetRange(b * MaxLength, MaxLength).ToArray(), special.GetRange(b * MaxLength, MaxLength).ToArray());
             ids.RemoveRange(0, blocks * MaxLength);
             special.RemoveRange(0, blocks * MaxLength);
+            if (++linesInGroup == PackingGroupLines)
+            {
+                DroppedTokens += ids.Count;
+                ids.Clear();
+                special.Clear();
+                linesInGroup = 0;
+            }
         }
         DroppedTokens += ids.Count;
     }

@@ -25,6 +25,8 @@ public static class MlmHeadWarmup
     /// <summary>Trains the dense-head parameters of <paramref name="model"/> for <paramref name="steps"/> AdamW updates; returns their values.</summary>
     public static Dictionary<string, Tensor> Train(ITransformerModel model, ITrainingData<ModelBatch> data, long steps, double learningRate, Action<string> log, out double finalLoss)
     {
+        // The decoder is the frozen pre-trained embeddings, as in the language runs that start from this head.
+        DslSft.Engine.DecoderSurgery.Apply(model, new DslSft.Engine.MaskingPolicy { FreezeDecoder = true });
         var table = ParameterTable.Build(model);
         var head = table.WithRole(ParameterRole.DenseHead).ToList();
         foreach (var entry in table) entry.Tensor.requires_grad_(entry.Role == ParameterRole.DenseHead);

@@ -16,18 +16,19 @@ public sealed record TransferLanguage(string Code, string TextFile, string? Test
 /// <param name="TaskTrainFile">Source-language CoNLL-U training data (UPOS).</param>
 public sealed record TransferSetup(string BaseModelDirectory, TransferLanguage Source, IReadOnlyList<TransferLanguage> Targets, string TaskTrainFile)
 {
-    public void Validate()
+    /// <param name="training">Whether anything will be trained: the raw text and the task data are needed only then.</param>
+    public void Validate(bool training = true)
     {
         if (!Directory.Exists(BaseModelDirectory)) throw new InvalidInputException("base model directory not found", BaseModelDirectory);
         if (Targets.Count == 0) throw new ArgumentException("at least one target language is needed", nameof(Targets));
         foreach (var language in Targets.Prepend(Source))
-            if (!File.Exists(language.TextFile)) throw new InvalidInputException($"text for language '{language.Code}' not found", language.TextFile);
+            if (training && !File.Exists(language.TextFile)) throw new InvalidInputException($"text for language '{language.Code}' not found", language.TextFile);
         foreach (var target in Targets)
         {
             if (target.TestFile is null) throw new ArgumentException($"target language '{target.Code}' has no test file", nameof(Targets));
             if (!File.Exists(target.TestFile)) throw new InvalidInputException($"test data for '{target.Code}' not found", target.TestFile);
         }
-        if (!File.Exists(TaskTrainFile)) throw new InvalidInputException("task training data not found", TaskTrainFile);
+        if (training && !File.Exists(TaskTrainFile)) throw new InvalidInputException("task training data not found", TaskTrainFile);
         var codes = Targets.Prepend(Source).Select(l => l.Code).ToList();
         if (codes.Distinct().Count() != codes.Count) throw new ArgumentException($"language codes must be distinct: {string.Join(", ", codes)}");
     }

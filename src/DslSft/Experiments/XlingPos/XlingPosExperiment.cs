@@ -20,6 +20,8 @@ public sealed class XlingPosExperiment(XlingPosOptions options, Action<string>? 
     {
         var clock = Stopwatch.StartNew();
         var main = new CrossLingualTransfer(Setup(TargetLanguages.Select(t => t.Code)), options.Main with { OutputDirectory = options.OutputDirectory }, _log).Run();
+        if (options.Main.EvaluateOnly || options.KFactors.Count + options.PhaseFactors.Count == 0)
+            return new XlingPosReport(main, [], clock.Elapsed.TotalSeconds);
 
         var sweeps = new List<SweepPoint>();
         var sweepSetup = Setup([options.SweepLanguage]);
@@ -52,7 +54,7 @@ public sealed class XlingPosExperiment(XlingPosOptions options, Action<string>? 
         {
             var point = Stopwatch.StartNew();
             _log($"sweep {sweep} × {factor}: task K {o.TaskDensity:P2}, language K {o.LanguageDensity:P2}, phases {Steps(o.TaskFullPhase)}/{Steps(o.LanguageFullPhase)}");
-            var report = known ?? new CrossLingualTransfer(sweepSetup, o, _log).Run();
+            var report = known ?? new CrossLingualTransfer(sweepSetup, o with { Seeds = [o.Seed] }, _log).Run();
             var method = TransferMethod.LtSft.Display();
             var language = options.SweepLanguage;
             return new SweepPoint(sweep, factor, o.TaskDensity, o.LanguageDensity, Steps(o.TaskFullPhase), Steps(o.LanguageFullPhase),
@@ -63,12 +65,17 @@ public sealed class XlingPosExperiment(XlingPosOptions options, Action<string>? 
 
     private TransferSetup Setup(IEnumerable<string> targets) => new(
         options.BaseModelDirectory,
-        new TransferLanguage(SourceCode, Path.Combine(options.TextDirectory, "en.txt"), Path.Combine(options.UdDirectory, "en_ewt-ud-dev.conllu")),
+        new TransferLanguage(SourceCode, Path.Combine(options.TextDirectory, "en.txt"),
+            options.TestFiles.GetValueOrDefault(SourceCode) ?? Path.Combine(options.UdDirectory, "en_ewt-ud-dev.conllu")),
         targets.Select(code => new TransferLanguage(code, Path.Combine(options.TextDirectory, code + ".txt"),
-            Path.Combine(options.UdDirectory, TargetLanguages.Single(t => t.Code == code).Test))).ToList(),
+            options.TestFiles.GetValueOrDefault(code) ?? Path.Combine(options.UdDirectory, TargetLanguages.Single(t => t.Code == code).Test))).ToList(),
         Path.Combine(options.UdDirectory, "en_ewt-ud-train.conllu"));
 
-    private static long Steps(PhaseLength length) => length.MaxSteps ?? throw new InvalidOperationException("the experiment's phases are given in steps");
+    private static string Steps(PhaseLength length) => length.MaxSteps is { } steps
+        ? steps.ToString(System.Globalization.CultureInfo.InvariantCulture)
+        : $"{(length.MaxEpochs ?? 0).ToString(System.Globalization.CultureInfo.InvariantCulture)} epochs";
 
-    private static PhaseLength Scale(PhaseLength length, double factor) => PhaseLength.Steps(Math.Max(1, (long)Math.Round(Steps(length) * factor)));
+    private static PhaseLength Scale(PhaseLength length, double factor) => length.MaxSteps is { } steps
+        ? PhaseLength.Steps(Math.Max(1, (long)Math.Round(steps * factor)))
+        : PhaseLength.Epochs((length.MaxEpochs ?? 1) * factor);
 }

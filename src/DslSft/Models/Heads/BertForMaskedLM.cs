@@ -7,7 +7,7 @@ namespace DslSft.Models.Heads;
 
 /// <summary>HF <c>BertForMaskedLM</c>: transform (dense + activation + LayerNorm) and a decoder tied to the word embeddings, with its own bias.</summary>
 [Model(typeof(TransformerConfig))]
-public sealed partial class BertForMaskedLM : nn.Module<ModelBatch, ModelOutput>, ITransformerModel
+public sealed partial class BertForMaskedLM : nn.Module<ModelBatch, ModelOutput>, IMaskedLanguageModel
 {
     [Block("bert")] public partial BertModel Bert { get; }
     [Linear("cls.predictions.transform.dense", "hidden_size", "hidden_size", Role = ParameterRole.DenseHead)] public partial Linear TransformDense { get; }
@@ -22,6 +22,10 @@ public sealed partial class BertForMaskedLM : nn.Module<ModelBatch, ModelOutput>
 
     /// <inheritdoc cref="MaskedLMHead.Untie"/>
     public void UntieDecoder(bool freeze) => MaskedLMHead.Untie(Decoder, freeze);
+
+    public string DecoderWeightName => "cls.predictions.decoder.weight";
+    public string WordEmbeddingsName => "bert.embeddings.word_embeddings.weight";
+    public bool DecoderIsTied => ParameterTable.SharesStorage(Decoder.weight!, Bert.Embeddings.WordEmbeddings.weight!);
 
     public ModelHead Head => ModelHead.MaskedLM;
     public nn.Module Module => this;

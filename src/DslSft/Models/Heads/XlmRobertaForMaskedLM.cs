@@ -7,7 +7,7 @@ namespace DslSft.Models.Heads;
 
 /// <summary>HF <c>XLMRobertaForMaskedLM</c> / <c>RobertaForMaskedLM</c>: <c>lm_head</c> = dense + GELU + layer norm + decoder tied to the embeddings, with its own bias.</summary>
 [Model(typeof(TransformerConfig))]
-public sealed partial class XlmRobertaForMaskedLM : nn.Module<ModelBatch, ModelOutput>, ITransformerModel
+public sealed partial class XlmRobertaForMaskedLM : nn.Module<ModelBatch, ModelOutput>, IMaskedLanguageModel
 {
     [Block("roberta")] public partial BertModel Roberta { get; }
     [Linear("lm_head.dense", "hidden_size", "hidden_size", Role = ParameterRole.DenseHead)] public partial Linear Dense { get; }
@@ -23,6 +23,10 @@ public sealed partial class XlmRobertaForMaskedLM : nn.Module<ModelBatch, ModelO
 
     /// <inheritdoc cref="MaskedLMHead.Untie"/>
     public void UntieDecoder(bool freeze) => MaskedLMHead.Untie(Decoder, freeze);
+
+    public string DecoderWeightName => "lm_head.decoder.weight";
+    public string WordEmbeddingsName => "roberta.embeddings.word_embeddings.weight";
+    public bool DecoderIsTied => ParameterTable.SharesStorage(Decoder.weight!, Roberta.Embeddings.WordEmbeddings.weight!);
 
     public ModelHead Head => ModelHead.MaskedLM;
     public nn.Module Module => this;

@@ -1,7 +1,7 @@
 using DslSft.Data.Alignment;
 using DslSft.Tokenization;
 
-namespace DslSft.Cli.Wiring;
+namespace DslSft.Tokenization;
 
 /// <summary>
 /// Adapts a tokenizer (<see cref="ITextTokenizer"/>) to what the data layer's builders need (<see cref="ISubwordEncoder"/>).
