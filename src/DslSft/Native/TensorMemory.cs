@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -26,6 +28,8 @@ public static unsafe class TensorMemory
         ArgumentNullException.ThrowIfNull(tensor, name);
         Require(tensor, dtype, name);
         if (tensor.numel() == 0) return 0;
+        // TorchSharp's storage<T>() has no Half or sbyte case (it converts such tensors to a copy).
+        if (dtype is ScalarType.Float16 or ScalarType.Int8) return FirstElement(tensor);
         nint basePtr = dtype switch
         {
             ScalarType.Float32 => (nint)tensor.storage<float>().data_ptr(),
@@ -34,6 +38,17 @@ public static unsafe class TensorMemory
             _ => throw new ArgumentException($"{name}: dtype {dtype} is not supported by native kernels", name),
         };
         return basePtr + (nint)(tensor.storage_offset() * ElementSize(dtype));
+    }
+
+    /// <summary>
+    /// The address of a contiguous CPU tensor's first element from <c>Tensor.bytes</c> (a span over the tensor's own
+    /// memory, starting at its first element), taken from a one-element view so tensors over 2 GiB work too.
+    /// </summary>
+    private static nint FirstElement(Tensor tensor)
+    {
+        using var flat = tensor.reshape(-1);
+        using var first = flat.narrow(0, 0, 1);
+        return (nint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(first.bytes));
     }
 
     /// <summary>Throws an <see cref="ArgumentException"/> naming the tensor unless it is a contiguous CPU tensor of <paramref name="dtype"/>.</summary>
@@ -51,6 +66,8 @@ public static unsafe class TensorMemory
     {
         ScalarType.Float32 or ScalarType.Int32 => 4,
         ScalarType.Int64 => 8,
+        ScalarType.Float16 => 2,
+        ScalarType.Int8 => 1,
         _ => throw new ArgumentException($"unsupported dtype {dtype}"),
     };
 }

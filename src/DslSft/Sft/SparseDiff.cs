@@ -51,6 +51,28 @@ public sealed class SparseDiff
         return (Formats.TensorBytes.ToArray<long>(Indices), Formats.TensorBytes.ToArray<float>(Values));
     }
 
+    /// <summary>A new diff (new tensors) holding only the entries whose value is not exactly zero.</summary>
+    public SparseDiff WithoutZeroEntries()
+    {
+        using var keep = Values.ne(0);
+        return new SparseDiff((long[])Shape.Clone(), Indices.masked_select(keep), Values.masked_select(keep));
+    }
+
+    /// <summary>
+    /// A new diff (new tensors) without the rows (first-dimension slices) whose stored entries are all exactly zero;
+    /// a row with any non-zero entry keeps all its entries. For 0-D and 1-D tensors a row is one entry.
+    /// </summary>
+    public SparseDiff WithoutZeroRows()
+    {
+        long rows = Shape.Length == 0 ? 1 : Shape[0];
+        long rowLength = Shape.Length < 2 || rows == 0 ? 1 : DenseSize / rows;
+        using var scope = torch.NewDisposeScope();
+        var row = Indices.div(rowLength, rounding_mode: RoundingMode.floor);
+        var changed = torch.zeros(rows, ScalarType.Bool, Indices.device).index_fill_(0, row.masked_select(Values.ne(0)), true);
+        var keep = changed.index_select(0, row);
+        return new SparseDiff((long[])Shape.Clone(), Indices.masked_select(keep).MoveToOuterDisposeScope(), Values.masked_select(keep).MoveToOuterDisposeScope());
+    }
+
     /// <summary>
     /// Checks the invariants the file formats and apply kernels rely on: non-negative shape, indices strictly
     /// increasing and inside the dense tensor. Throws <see cref="InvalidInputException"/> naming the tensor

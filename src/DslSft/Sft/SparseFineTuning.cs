@@ -24,19 +24,24 @@ public sealed class SparseFineTuning
     public long NonZeroCount => Diffs.Values.Sum(d => d.Count);
 
     /// <summary>
-    /// The same SFT without diff entries that are exactly zero (a dense fine-tuning leaves the embedding rows of tokens it
-    /// never saw unchanged). Applying it gives bit for bit the same weights; K counts the entries that remain.
+    /// The same SFT without diff entries that are exactly zero, +0 or −0 (a dense fine-tuning leaves the embedding rows
+    /// of tokens it never saw unchanged). Applying it gives bit for bit the same weights; K counts the entries that
+    /// remain. To shrink a dense fine-tuning for compact storage, prefer <see cref="WithoutZeroRows"/>.
     /// </summary>
-    public SparseFineTuning WithoutZeroEntries()
+    public SparseFineTuning WithoutZeroEntries() => Filtered(diff => diff.WithoutZeroEntries());
+
+    /// <summary>
+    /// The same SFT without the diff rows whose entries are all exactly zero (see <see cref="SparseDiff.WithoutZeroRows"/>);
+    /// K counts the entries that remain. Dropping whole rows keeps the changed rows whole, so
+    /// <see cref="Formats.SftStorage.Compact"/> still stores them as row numbers: a stray exact zero inside a changed
+    /// row, which <see cref="WithoutZeroEntries"/> removes, costs int32 flat indices for that whole tensor.
+    /// </summary>
+    public SparseFineTuning WithoutZeroRows() => Filtered(diff => diff.WithoutZeroRows());
+
+    private SparseFineTuning Filtered(Func<SparseDiff, SparseDiff> filter)
     {
-        var diffs = new Dictionary<string, SparseDiff>(StringComparer.Ordinal);
-        foreach (var (name, diff) in Diffs)
-        {
-            using var keep = diff.Values.ne(0);
-            diffs[name] = new SparseDiff(diff.Shape, diff.Indices.masked_select(keep), diff.Values.masked_select(keep));
-        }
-        var sft = new SparseFineTuning(diffs, Abs, Metadata);
-        return sft.WithMetadata(Metadata with { K = sft.NonZeroCount });
+        var diffs = Diffs.ToDictionary(kv => kv.Key, kv => filter(kv.Value), StringComparer.Ordinal);
+        return new SparseFineTuning(diffs, Abs, Metadata with { K = diffs.Values.Sum(d => d.Count) });
     }
 
     /// <summary>The same tensors with other metadata (for example after filling in the base model's checksum).</summary>

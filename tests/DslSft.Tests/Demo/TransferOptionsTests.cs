@@ -21,6 +21,10 @@ public class TransferOptionsTests
         { "L1", Baseline with { L1 = 0.5 } },
         { "layer norm", Baseline with { FreezeLayerNorm = false } },
         { "max length", Baseline with { MaxLength = 32 } },
+        { "language batch size", Baseline with { LanguageBatchSize = 3 } },
+        { "language block length", Baseline with { LanguageMaxLength = 32 } },
+        { "decoder surgery", Baseline with { FreezeDecoder = false } },
+        { "L1 mode", Baseline with { L1Mode = DslSft.Engine.L1Mode.Paper } },
     };
 
     [Theory]
@@ -29,7 +33,7 @@ public class TransferOptionsTests
     {
         // LT-SFT uses every setting (both phases).
         bool languageDiffers = Baseline.LanguageKey(TransferMethod.LtSft) != changed.LanguageKey(TransferMethod.LtSft);
-        bool taskDiffers = Baseline.TaskKey(TransferMethod.LtSft, seed: 1) != changed.TaskKey(TransferMethod.LtSft, seed: 1);
+        bool taskDiffers = Baseline.TaskKey(TransferMethod.LtSft, Baseline.Seed) != changed.TaskKey(TransferMethod.LtSft, changed.Seed);
         Assert.True(languageDiffers || taskDiffers, $"{setting} leaves the LT-SFT keys unchanged");
     }
 
@@ -50,7 +54,7 @@ public class TransferOptionsTests
     {
         // Language and task SFT names carry different prefixes; within each kind the methods must differ.
         var language = Enum.GetValues<TransferMethod>().Select(Baseline.LanguageKey).ToList();
-        var task = Enum.GetValues<TransferMethod>().Select(Baseline.TaskKey).ToList();
+        var task = Enum.GetValues<TransferMethod>().Select(m => Baseline.TaskKey(m, 1)).ToList();
         Assert.Equal(language.Count, language.Distinct().Count());
         Assert.Equal(task.Count, task.Distinct().Count());
     }
@@ -60,6 +64,17 @@ public class TransferOptionsTests
     {
         var changed = Baseline with { MaxTestSentences = 5, IncludeFullFineTuning = true, Methods = [TransferMethod.LtSft] };
         Assert.Equal(Baseline.LanguageKey(TransferMethod.LtSft), changed.LanguageKey(TransferMethod.LtSft));
-        Assert.Equal(Baseline.TaskKey(TransferMethod.LtSft, seed: 1), changed.TaskKey(TransferMethod.LtSft, seed: 1));
+        Assert.Equal(Baseline.TaskKey(TransferMethod.LtSft, 1), changed.TaskKey(TransferMethod.LtSft, 1));
+    }
+
+    [Fact]
+    public void Task_seeds_get_their_own_keys_and_a_matched_random_mask_its_own()
+    {
+        Assert.NotEqual(Baseline.TaskKey(TransferMethod.LtSft, 1), Baseline.TaskKey(TransferMethod.LtSft, 2));
+        var uniform = Baseline with { RandomMaskMatchesLtSft = false };
+        Assert.NotEqual(Baseline.LanguageKey(TransferMethod.RandomMask), uniform.LanguageKey(TransferMethod.RandomMask));
+        Assert.Equal(Baseline.LanguageKey(TransferMethod.LtSft), uniform.LanguageKey(TransferMethod.LtSft));
+        Assert.Equal([1, 2, 3], (Baseline with { Seeds = [1, 2, 3] }).SeedsOf(TransferMethod.Dense));
+        Assert.Equal([1], (Baseline with { Seeds = [1, 2, 3] }).SeedsOf(TransferMethod.RandomMask));
     }
 }

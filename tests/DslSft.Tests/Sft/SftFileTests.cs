@@ -53,6 +53,18 @@ public class SftFileTests
         Assert.Single(Directory.GetFiles(dir)); // atomic write leaves no temporary behind
     }
 
+    [Fact]
+    public void Full_storage_writes_the_version_1_bytes_unchanged()
+    {
+        // The snapshot was written by the version-1 writer before compact storage existed.
+        var path = Path.Combine(SftFixtures.TempDir(), "x.safetensors");
+        SftFile.Save(Sample(), path);
+        var bytes = File.ReadAllBytes(path);
+        Snapshot.Verify(HexDump(bytes));
+        SftFile.Save(Sample(), path, SftStorage.Full);
+        Assert.Equal(bytes, File.ReadAllBytes(path));
+    }
+
     [SharedDataTheory]
     [InlineData("lang-mlm")]
     [InlineData("task-tokcls")]
@@ -110,8 +122,8 @@ public class SftFileTests
         Assert.Contains("tensor 'w'", error.Message);
         Assert.Contains("needs 24", error.Message);
 
-        WriteRaw(path, """{"w":{"dtype":"F16","shape":[2],"data_offsets":[0,4]}}""", new byte[4]);
-        Assert.Contains("dtype F16", Assert.Throws<InvalidInputException>(() => SafeTensorsFile.Read(path)).Message);
+        WriteRaw(path, """{"w":{"dtype":"BF16","shape":[2],"data_offsets":[0,4]}}""", new byte[4]);
+        Assert.Contains("dtype BF16", Assert.Throws<InvalidInputException>(() => SafeTensorsFile.Read(path)).Message);
         WriteRaw(path, """{"w": [1, 2""", new byte[4]);
         Assert.Contains("not valid JSON", Assert.Throws<InvalidInputException>(() => SafeTensorsFile.Read(path)).Message);
     }
@@ -150,6 +162,20 @@ public class SftFileTests
         var flipped = tensor(values);
         Assert.NotEqual(sum, ModelChecksum.Compute(new Dictionary<string, Tensor>(a) { ["x"] = flipped }, ["x", "y"]));
         Assert.NotEqual(sum, ModelChecksum.Compute(new Dictionary<string, Tensor>(a) { ["y"] = ones(3, 2) }, ["x", "y"])); // shape counts
+    }
+
+    /// <summary>16 bytes a line: offset, hex, and the printable ASCII (so the header's JSON reads in a diff).</summary>
+    private static string HexDump(byte[] bytes)
+    {
+        var text = new StringBuilder();
+        for (int offset = 0; offset < bytes.Length; offset += 16)
+        {
+            var line = bytes.AsSpan(offset, Math.Min(16, bytes.Length - offset));
+            text.Append($"{offset:x8}  {Convert.ToHexStringLower(line),-32}  ");
+            foreach (var b in line) text.Append(b is >= 0x20 and < 0x7f ? (char)b : '.');
+            text.Append('\n');
+        }
+        return text.ToString();
     }
 
     private static void WriteRaw(string path, string header, byte[] data)

@@ -8,7 +8,9 @@ namespace DslSft.Sft.Formats;
 /// DslSft's own SFT file: one safetensors file holding, per diff tensor, <c>diff.indices/&lt;name&gt;</c> (int64,
 /// sorted row-major flat indices) and <c>diff.values/&lt;name&gt;</c> (float32), plus <c>abs/&lt;name&gt;</c> for dense
 /// tensors. The header's <c>__metadata__</c> carries a JSON document (<see cref="SftMetadata"/> and each diff's
-/// dense shape) under the key <c>dslsft.sft</c>.
+/// dense shape) under the key <c>dslsft.sft</c>. That is format version 1 (<see cref="SftStorage.Full"/>);
+/// version 2 (<see cref="SftStorage.Compact"/>) stores indices as int32 row numbers or flat indices and values in
+/// Q8_0 blocks, recording each diff's encoding in the document. docs/sft-format.md describes both.
 /// </summary>
 /// <remarks>
 /// Metadata lives inside the safetensors header rather than in a sidecar file so that one atomic rename
@@ -19,28 +21,44 @@ public static class SftFile
 {
     public const string MetadataKey = "dslsft.sft";
     public const string FormatName = "dslsft-sft";
-    public const int FormatVersion = 1;
-    private const string IndicesPrefix = "diff.indices/";
-    private const string ValuesPrefix = "diff.values/";
+    /// <summary>The version <see cref="SftStorage.Full"/> writes: int64 indices, float32 values.</summary>
+    public const int FullFormatVersion = 1;
+    /// <summary>The version <see cref="SftStorage.Compact"/> writes, and the newest this program reads.</summary>
+    public const int FormatVersion = 2;
+    private const string StorageKey = "diff_storage";
     private const string AbsPrefix = "abs/";
 
-    /// <summary>Writes <paramref name="sft"/> to <paramref name="path"/> atomically.</summary>
-    public static void Save(SparseFineTuning sft, string path)
+    /// <summary>
+    /// Writes <paramref name="sft"/> to <paramref name="path"/> atomically. <see cref="SftStorage.Full"/> (the default)
+    /// writes format version 1, lossless; <see cref="SftStorage.Compact"/> writes version 2 (exact indices, Q8_0 values).
+    /// </summary>
+    public static void Save(SparseFineTuning sft, string path, SftStorage storage = SftStorage.Full)
     {
         sft.Validate();
         var tensors = new List<KeyValuePair<string, Tensor>>();
-        foreach (var (name, diff) in sft.Diffs)
+        var encodings = new Dictionary<string, DiffStorage>(StringComparer.Ordinal);
+        var created = new List<Tensor>();
+        try
         {
-            tensors.Add(new(IndicesPrefix + name, diff.Indices));
-            tensors.Add(new(ValuesPrefix + name, diff.Values));
+            foreach (var (name, diff) in sft.Diffs)
+            {
+                var encoded = DiffStorage.Encode(name, diff, storage);
+                created.AddRange(encoded.Created);
+                tensors.AddRange(encoded.Tensors);
+                encodings[name] = encoded.Storage;
+            }
+            foreach (var (name, value) in sft.Abs) tensors.Add(new(AbsPrefix + name, value));
+            var metadata = new Dictionary<string, string>
+            {
+                ["format"] = "pt",
+                [MetadataKey] = MetadataJson(sft, storage == SftStorage.Full ? null : encodings).ToJsonString(),
+            };
+            SafeTensorsFile.Write(path, tensors, metadata);
         }
-        foreach (var (name, value) in sft.Abs) tensors.Add(new(AbsPrefix + name, value));
-        var metadata = new Dictionary<string, string>
+        finally
         {
-            ["format"] = "pt",
-            [MetadataKey] = MetadataJson(sft).ToJsonString(),
-        };
-        SafeTensorsFile.Write(path, tensors, metadata);
+            foreach (var t in created) t.Dispose();
+        }
     }
 
     /// <summary>Reads an SFT written by <see cref="Save"/>. Malformed files raise <see cref="InvalidInputException"/> naming the file and tensor.</summary>
@@ -63,19 +81,11 @@ public static class SftFile
 
     private static SparseFineTuning FromContents(SafeTensorsFile.Contents contents, string path)
     {
-        var (metadata, shapes, diffOrder, absOrder) = ParseDocument(contents.Metadata, path);
+        var (metadata, shapes, diffOrder, absOrder, storage) = ParseDocument(contents.Metadata, path);
         var known = new HashSet<string>(StringComparer.Ordinal);
         var diffs = new Dictionary<string, SparseDiff>(StringComparer.Ordinal);
         foreach (var name in diffOrder)
-        {
-            var indices = Take(contents, IndicesPrefix + name, ScalarType.Int64, path, known);
-            var values = Take(contents, ValuesPrefix + name, ScalarType.Float32, path, known);
-            if (indices.dim() != 1 || values.dim() != 1 || indices.shape[0] != values.shape[0])
-                throw new InvalidInputException($"diff tensor '{name}': indices [{string.Join(", ", indices.shape)}] and values [{string.Join(", ", values.shape)}] must be 1-D of equal length", path);
-            var diff = new SparseDiff(shapes[name], indices, values);
-            diff.Validate(name, path);
-            diffs[name] = diff;
-        }
+            diffs[name] = storage[name].Decode(name, shapes[name], (key, dtype) => Take(contents, key, dtype, path, known), path);
         var abs = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         foreach (var name in absOrder) abs[name] = Take(contents, AbsPrefix + name, ScalarType.Float32, path, known);
         var extra = contents.Tensors.Keys.FirstOrDefault(k => !known.Contains(k));
@@ -91,7 +101,8 @@ public static class SftFile
         return tensor;
     }
 
-    private static JsonObject MetadataJson(SparseFineTuning sft)
+    /// <summary>The metadata document; <paramref name="storage"/> null writes version 1, otherwise version 2 with each diff's encoding.</summary>
+    private static JsonObject MetadataJson(SparseFineTuning sft, IReadOnlyDictionary<string, DiffStorage>? storage)
     {
         var m = sft.Metadata;
         var args = new JsonObject();
@@ -99,10 +110,10 @@ public static class SftFile
         var diffShapes = new JsonObject();
         foreach (var (name, diff) in sft.Diffs)
             diffShapes[name] = new JsonArray(diff.Shape.Select(d => (JsonNode)JsonValue.Create(d)).ToArray());
-        return new JsonObject
+        var document = new JsonObject
         {
             ["format"] = FormatName,
-            ["version"] = FormatVersion,
+            ["version"] = storage is null ? FullFormatVersion : FormatVersion,
             ["base_model"] = m.BaseModel,
             ["base_model_checksum"] = m.BaseModelChecksum,
             ["method"] = m.Method,
@@ -111,9 +122,16 @@ public static class SftFile
             ["diff_shapes"] = diffShapes,
             ["abs"] = new JsonArray(sft.Abs.Keys.Select(k => (JsonNode)JsonValue.Create(k)).ToArray()),
         };
+        if (storage is not null)
+        {
+            var encodings = new JsonObject();
+            foreach (var (name, s) in storage) encodings[name] = new JsonObject { ["indices"] = s.Indices, ["values"] = s.Values };
+            document[StorageKey] = encodings;
+        }
+        return document;
     }
 
-    private static (SftMetadata Metadata, Dictionary<string, long[]> Shapes, List<string> DiffOrder, List<string> AbsOrder) ParseDocument(
+    private static (SftMetadata Metadata, Dictionary<string, long[]> Shapes, List<string> DiffOrder, List<string> AbsOrder, Dictionary<string, DiffStorage> Storage) ParseDocument(
         IReadOnlyDictionary<string, string> headerMetadata, string path)
     {
         InvalidInputException Bad(string message) => new($"SFT metadata: {message}", path);
@@ -126,6 +144,7 @@ public static class SftFile
         if (doc["format"]?.GetValueKind() != JsonValueKind.String || doc["format"]!.GetValue<string>() != FormatName) throw Bad($"format must be '{FormatName}'");
         int version = doc["version"] is JsonValue vv && vv.TryGetValue(out int v) ? v : throw Bad("missing version");
         if (version > FormatVersion) throw Bad($"version {version} is newer than this program supports ({FormatVersion})");
+        if (version < FullFormatVersion) throw Bad($"version {version} is not a valid format version (1 or 2)");
 
         string? Str(string key) => doc[key] switch
         {
@@ -165,6 +184,34 @@ public static class SftFile
             K = k,
             TrainingArguments = args,
         };
-        return (metadata, shapes, diffOrder, absOrder);
+        return (metadata, shapes, diffOrder, absOrder, ParseStorage(doc, version, diffOrder, path));
+    }
+
+    /// <summary>Each diff's encoding: version 1 is always int64/float32; version 2 names both for every diff tensor.</summary>
+    private static Dictionary<string, DiffStorage> ParseStorage(JsonObject doc, int version, List<string> diffOrder, string path)
+    {
+        InvalidInputException Bad(string message) => new($"SFT metadata: {message}", path);
+        var storage = new Dictionary<string, DiffStorage>(StringComparer.Ordinal);
+        if (version == FullFormatVersion)
+        {
+            if (doc[StorageKey] is not null) throw Bad($"'{StorageKey}' belongs to format version 2, but the file says version 1");
+            foreach (var name in diffOrder) storage[name] = DiffStorage.Full;
+            return storage;
+        }
+        if (doc[StorageKey] is not JsonObject node) throw Bad($"version {version} needs '{StorageKey}', an object naming each diff tensor's encoding");
+        foreach (var (name, value) in node)
+            if (!diffOrder.Contains(name)) throw Bad($"{StorageKey} names '{name}', which is not in diff_shapes");
+        string Encoding(JsonObject entry, string name, string field, IReadOnlyList<string> allowed) =>
+            entry[field] is JsonValue v && v.TryGetValue(out string? s) && allowed.Contains(s)
+                ? s
+                : throw Bad($"{StorageKey} of '{name}': '{field}' must be one of {string.Join(", ", allowed.Select(a => $"\"{a}\""))}, got {entry[field]?.ToJsonString() ?? "nothing"}");
+        foreach (var name in diffOrder)
+        {
+            if (node[name] is not JsonObject entry) throw Bad($"{StorageKey} has no object for diff tensor '{name}'");
+            storage[name] = new DiffStorage(
+                Encoding(entry, name, "indices", DiffStorage.IndexEncodings),
+                Encoding(entry, name, "values", DiffStorage.ValueEncodings));
+        }
+        return storage;
     }
 }
