@@ -18,8 +18,9 @@ public class DemoPipelineTests
             var a = new DemoPipeline(DemoOptions.Tiny(seed: 3), first).Run();
             var b = new DemoPipeline(DemoOptions.Tiny(seed: 3), second).Run();
 
-            // Every method gives a "task only" and a "task + target language" row, each scored in target and source.
-            Assert.Equal(6, a.Transfer.Rows.Count);
+            // Every method gives a "task only" and a "task + target language" row, each scored in target and source;
+            // LT-SFT adds its control row (its task SFTs with the dense language fine-tunings).
+            Assert.Equal(7, a.Transfer.Rows.Count);
             Assert.Equal(a.Transfer.Rows.Select(r => (r.Method, r.Composition)), b.Transfer.Rows.Select(r => (r.Method, r.Composition)));
             for (int i = 0; i < a.Transfer.Rows.Count; i++)
             {
