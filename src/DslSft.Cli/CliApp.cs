@@ -7,14 +7,15 @@ namespace DslSft.Cli;
 
 /// <summary>
 /// Builds the `dslsft` command tree and runs it. Exit codes: 0 success; 2 bad usage or bad input
-/// (<see cref="InvalidInputException"/>: message only, no stack trace); 1 anything else. Errors are
-/// mapped here, once, so every command behaves the same.
+/// (<see cref="InvalidInputException"/>: message only, no stack trace); 130 (143 for SIGTERM) interrupted; 1 anything
+/// else. Errors are mapped here, once, so every command behaves the same.
 /// </summary>
 public static class CliApp
 {
     public const int ExitOk = 0;
     public const int ExitFailure = 1;
     public const int ExitUsage = 2;
+    public const int ExitInterrupted = 130;
 
     public const string ProgramName = "dslsft";
 
@@ -48,12 +49,19 @@ public static class CliApp
         root.Options.Add(new VersionOption { Action = new VersionAction() });
         root.Options.Add(GlobalOptions.Verbose);
         root.Options.Add(GlobalOptions.Json);
+        root.Options.Add(GlobalOptions.AllowSpecialFiles);
         foreach (var command in Commands()) root.Subcommands.Add(command);
+        FiniteNumbers.RequireEverywhere(root);
         return root;
     }
 
-    /// <summary>Runs the CLI with the process's console.</summary>
-    public static Task<int> RunAsync(string[] args) => RunAsync(args, Console.Out, Console.Error);
+    /// <summary>Runs the CLI with the process's console, handling Ctrl-C and SIGTERM (<see cref="Interruption"/>).</summary>
+    public static async Task<int> RunAsync(string[] args)
+    {
+        using var interruption = new Interruption(Console.Error);
+        int code = await RunAsync(args, Console.Out, Console.Error, interruption.Token);
+        return code == ExitInterrupted ? interruption.ExitCode : code;
+    }
 
     /// <summary>Runs the CLI writing to the given streams (tests run commands in process this way).</summary>
     public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancel = default) =>
@@ -70,9 +78,13 @@ public static class CliApp
             return ExitUsage;
         }
         bool verbose = parse.GetValue(GlobalOptions.Verbose);
+        DslSft.IO.InputFile.AllowSpecialFiles = parse.GetValue(GlobalOptions.AllowSpecialFiles);
         try
         {
-            return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false }, cancel);
+            // Signals are handled by Interruption (RunAsync(string[])), not by System.CommandLine, which would end the
+            // process two seconds after the first Ctrl-C, before a large checkpoint is written.
+            var configuration = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null };
+            return await parse.InvokeAsync(configuration, cancel);
         }
         catch (InvalidInputException e)
         {
@@ -80,11 +92,18 @@ public static class CliApp
             if (verbose) error.WriteLine(e.ToString());
             return ExitUsage;
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException e)
         {
-            // Ctrl+C (System.CommandLine cancels its own token) or the caller's token.
-            error.WriteLine("cancelled");
-            return ExitFailure;
+            // Ctrl-C, SIGTERM or the caller's token; a training command says where its checkpoint is.
+            error.WriteLine(e is RunInterruptedException ? e.Message : "interrupted");
+            return ExitInterrupted;
+        }
+        catch (Exception e) when (InputPathErrors.Describe(e) is { } message)
+        {
+            // A path the user gave that cannot be used (a safety net: readers and writers report these themselves).
+            error.WriteLine($"error: {message}");
+            if (verbose) error.WriteLine(e.ToString());
+            return ExitUsage;
         }
         catch (Exception e)
         {

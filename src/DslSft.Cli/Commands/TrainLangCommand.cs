@@ -43,7 +43,7 @@ public static class TrainLangCommand
             bool replace = parse.GetValue(overwrite);
             int seedValue = parse.GetValue(seed);
             OutputDirectory.CheckWritable(outputPath, replace);
-            var options = lt.Read(parse, seedValue, outputPath);
+            var options = lt.Read(parse, seedValue, outputPath, replace);
             double probability = parse.GetValue(mlmProbability);
             if (probability is <= 0 or >= 1) throw new InvalidInputException($"--mlm-probability must be in (0, 1), got {probability}");
             var trainPath = parse.GetValue(train)!;

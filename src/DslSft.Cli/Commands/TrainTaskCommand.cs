@@ -56,7 +56,7 @@ public static class TrainTaskCommand
             bool replace = parse.GetValue(overwrite);
             int seedValue = parse.GetValue(seed);
             OutputDirectory.CheckWritable(outputPath, replace);
-            var options = lt.Read(parse, seedValue, outputPath);
+            var options = lt.Read(parse, seedValue, outputPath, replace);
             int batchSize = lt.BatchSizeOf(parse);
 
             var sources = Sources(parse, config, train, validation, sfts);

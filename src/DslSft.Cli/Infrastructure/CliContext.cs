@@ -20,6 +20,7 @@ public sealed class CliContext
         Error = error;
         Verbose = parse.GetValue(GlobalOptions.Verbose);
         JsonTarget = GlobalOptions.JsonTarget(parse);
+        if (JsonTarget is { } target && !JsonToStdout) CheckJsonTarget(target);
         Console = CreateConsole(output, interactive: ReferenceEquals(output, System.Console.Out) && !System.Console.IsOutputRedirected);
         ErrorConsole = CreateConsole(error, interactive: ReferenceEquals(error, System.Console.Error) && !System.Console.IsErrorRedirected);
     }
@@ -61,6 +62,13 @@ public sealed class CliContext
         var text = json.ToJsonString(JsonOptions) + "\n";
         if (JsonToStdout) Output.Write(text);
         else AtomicFile.WriteAllText(JsonTarget, text);
+    }
+
+    /// <summary>A --json file is written at the end of a run; a path that cannot take it is refused before the work starts.</summary>
+    private static void CheckJsonTarget(string path)
+    {
+        if (Directory.Exists(path)) throw new InvalidInputException("--json: is a directory; give a file path (or no value for stdout)", path);
+        Temporaries.Check(Path.GetFullPath(path));
     }
 
     public static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };

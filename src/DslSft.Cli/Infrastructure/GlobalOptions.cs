@@ -24,6 +24,13 @@ public static class GlobalOptions
         HelpName = "path",
     };
 
+    /// <summary>Accept FIFOs and devices as input files (refused by default: a FIFO without a writer blocks forever).</summary>
+    public static readonly Option<bool> AllowSpecialFiles = new("--allow-special-files")
+    {
+        Description = "Read input from FIFOs, devices and sockets too (refused by default; size limits still apply).",
+        Recursive = true,
+    };
+
     /// <summary>What <see cref="JsonTarget"/> returns when JSON goes to stdout.</summary>
     internal const string StdoutMarker = "-";
 

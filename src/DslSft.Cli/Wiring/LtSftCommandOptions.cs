@@ -28,6 +28,8 @@ public sealed class LtSftCommandOptions
         Description = "Recompute each encoder layer's activations in backward (as transformers' --gradient_checkpointing): less memory, about one more forward pass per update.",
     };
     public Option<bool> FreezeDecoder { get; }
+    public Option<bool> Resume { get; } = new("--resume") { Description = "Continue an interrupted run of the same command from the checkpoint it left beside the output (.NAME.resume/); the result equals an uninterrupted run." };
+    public Option<long> CheckpointEvery { get; } = new("--checkpoint-every") { Description = "Also write a resumable checkpoint every N updates (default 0: at phase ends and on interruption only), so that even a killed run can resume.", HelpName = "N", DefaultValueFactory = _ => 0 };
 
     public LtSftCommandOptions(double defaultL1, bool freezeDecoder)
     {
@@ -38,15 +40,19 @@ public sealed class LtSftCommandOptions
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { NumParams, Proportion, FullSteps, SparseSteps, Iterations, LearningRate, BatchSize, Warmup, WeightDecay, L1, FreezeLayerNorm, FreezeEmbeddings, FreezeDecoder, GradientCheckpointing })
+        foreach (var option in new Option[] { NumParams, Proportion, FullSteps, SparseSteps, Iterations, LearningRate, BatchSize, Warmup, WeightDecay, L1, FreezeLayerNorm, FreezeEmbeddings, FreezeDecoder, GradientCheckpointing, Resume, CheckpointEvery })
             command.Options.Add(option);
     }
 
     public int BatchSizeOf(ParseResult parse) => Positive(parse.GetValue(BatchSize), "--batch-size");
 
-    /// <summary>The engine options; usage mistakes (no K, both K forms, non-positive lengths) are <see cref="InvalidInputException"/>s.</summary>
-    public LtSftOptions Read(ParseResult parse, int seed, string outputDirectory)
+    /// <summary>
+    /// The engine options; usage mistakes (no K, both K forms, non-positive lengths) are <see cref="InvalidInputException"/>s,
+    /// and so is a --resume with nothing to resume or a new run over an interrupted one without <paramref name="overwrite"/>.
+    /// </summary>
+    public LtSftOptions Read(ParseResult parse, int seed, string outputDirectory, bool overwrite)
     {
+        TrainingWorkDirectory.CheckState(outputDirectory, parse.GetValue(Resume), overwrite);
         long? count = parse.GetValue(NumParams);
         double? proportion = parse.GetValue(Proportion);
         if (count is null == proportion is null) throw new InvalidInputException("give exactly one of --num-params and --proportion");
@@ -74,8 +80,13 @@ public sealed class LtSftCommandOptions
             GradientCheckpointing = parse.GetValue(GradientCheckpointing),
             Seed = seed,
             OutputDirectory = outputDirectory,
+            Resume = parse.GetValue(Resume),
+            CheckpointEvery = NonNegative(parse.GetValue(CheckpointEvery), "--checkpoint-every"),
         };
     }
+
+    private static T NonNegative<T>(T value, string name) where T : System.Numerics.INumber<T> =>
+        value >= T.Zero ? value : throw new InvalidInputException($"{name} must be 0 or more, got {value}");
 
     private static T Positive<T>(T value, string name) where T : System.Numerics.INumber<T> =>
         value > T.Zero ? value : throw new InvalidInputException($"{name} must be positive, got {value}");

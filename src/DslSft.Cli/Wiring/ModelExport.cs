@@ -24,6 +24,7 @@ public static class ModelExport
         {
             // No SFT says which head: the model's own config must (a bare encoder such as all-MiniLM-L6-v2 does not).
             var config = Path.Combine(BaseModel.ResolveDirectory(modelName), HfModel.ConfigFileName);
+            DslSft.Models.Transformer.TransformerConfig.FromJsonFile(config); // a malformed config.json is reported as itself, not as a missing head
             try { head = HfModel.HeadFromArchitectures(config); }
             catch (InvalidInputException)
             {
@@ -35,8 +36,10 @@ public static class ModelExport
         int abs = 0;
         if (sfts.Count > 0)
         {
+            // A language SFT trained with the decoder frozen keeps it at the base values (written untied).
+            var parameters = Engine.DecoderSurgery.ForApplying(model.Model, sfts) ? ParameterTable.Build(model.Model).Tensors : model.Parameters;
             // Applied for good: the process only writes the result, so there is nothing to revert to.
-            var applied = SftOperations.Compose(sfts, model.Parameters);
+            var applied = SftOperations.Compose(sfts, parameters);
             entries = applied.DiffEntryCount;
             abs = applied.AbsTensors.Count;
         }

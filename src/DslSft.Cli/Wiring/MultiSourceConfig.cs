@@ -13,10 +13,10 @@ public sealed record MultiSourceConfig(IReadOnlyList<MultiSourceConfig.Source> S
 
     public static MultiSourceConfig Load(string path)
     {
-        if (!File.Exists(path)) throw new InvalidInputException("multi-source configuration not found", path);
+        var text = DslSft.IO.InputFile.ReadAllText(path, DslSft.IO.InputFile.SmallFileLimit, "multi-source configuration");
         var baseDirectory = Path.GetDirectoryName(Path.GetFullPath(path))!;
         JsonDocument document;
-        try { document = JsonDocument.Parse(File.ReadAllText(path)); }
+        try { document = JsonDocument.Parse(text); }
         catch (JsonException e) { throw new InvalidInputException($"not valid JSON: {e.Message}", path); }
         using (document)
         {

@@ -1,19 +1,25 @@
+using DslSft.IO;
+
 namespace DslSft.Cli.Wiring;
 
 /// <summary>
-/// Publishes a command's output directory atomically: the content is written into a temporary sibling that is
-/// renamed into place only when complete, so a failed or cancelled run leaves neither a half-written directory
-/// nor the temporary behind. An existing output is replaced only with <c>--overwrite</c>.
+/// Publishes a command's output directory atomically (<see cref="AtomicFile.PublishDirectory"/>): the content is written
+/// into a temporary sibling that replaces the output only when complete, so whenever the process stops, the output path
+/// holds the old output or the new one, complete. A failed run leaves neither a half-written directory nor its
+/// temporary behind. An existing output is replaced only with <c>--overwrite</c>.
 /// </summary>
 public static class OutputDirectory
 {
     /// <summary>
-    /// Fails early (before any expensive work) when <paramref name="path"/> exists and <paramref name="overwrite"/> is false.
+    /// Fails early (before any expensive work) when <paramref name="path"/> exists and <paramref name="overwrite"/> is false,
+    /// or when it cannot be written (its parent is a file, or not writable).
     /// </summary>
     public static void CheckWritable(string path, bool overwrite)
     {
         if (!overwrite && (Directory.Exists(path) || File.Exists(path)))
             throw new InvalidInputException("output already exists (use --overwrite to replace it)", path);
+        // Probes that the output can be written (creating nothing) and removes what dead runs left beside it.
+        Temporaries.Check(Full(path));
     }
 
     /// <summary>
@@ -23,22 +29,21 @@ public static class OutputDirectory
     public static T Write<T>(string path, bool overwrite, Func<string, T> fill)
     {
         CheckWritable(path, overwrite);
-        var full = Path.GetFullPath(path.TrimEnd(Path.DirectorySeparatorChar));
-        var parent = Path.GetDirectoryName(full)!;
-        System.IO.Directory.CreateDirectory(parent);
-        var temporary = Path.Combine(parent, $".{Path.GetFileName(full)}.tmp-{Guid.NewGuid():N}");
+        var full = Full(path);
+        var temporary = Temporaries.Prepare(full);
         try
         {
             var result = fill(temporary);
-            if (!System.IO.Directory.Exists(temporary)) throw new InvalidOperationException($"nothing was written to {temporary}");
-            if (System.IO.Directory.Exists(full)) System.IO.Directory.Delete(full, recursive: true);
-            else if (File.Exists(full)) File.Delete(full);
-            System.IO.Directory.Move(temporary, full);
+            if (!Directory.Exists(temporary)) throw new InvalidOperationException($"nothing was written to {temporary}");
+            AtomicFile.PublishDirectory(temporary, full);
             return result;
         }
         finally
         {
-            if (System.IO.Directory.Exists(temporary)) System.IO.Directory.Delete(temporary, recursive: true);
+            Temporaries.Delete(temporary);
         }
     }
+
+    /// <summary>The absolute output path without a trailing separator.</summary>
+    public static string Full(string path) => Path.GetFullPath(path.TrimEnd(Path.DirectorySeparatorChar));
 }

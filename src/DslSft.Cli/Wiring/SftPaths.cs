@@ -1,5 +1,6 @@
 using DslSft.Sft;
 using DslSft.Sft.Formats;
+using DslSft.Tasks;
 
 namespace DslSft.Cli.Wiring;
 
@@ -16,7 +17,14 @@ public static class SftPaths
     public static SparseFineTuning Load(string path)
     {
         var file = Resolve(path);
-        return file.EndsWith(".bin", StringComparison.OrdinalIgnoreCase) ? ComposableSftFile.Import(file) : SftFile.Load(file);
+        var sft = file.EndsWith(".bin", StringComparison.OrdinalIgnoreCase) ? ComposableSftFile.Import(file) : SftFile.Load(file);
+        // The recorded label set is read in several places later; checked once here, where the file can be named.
+        if (sft.Metadata.TrainingArguments.GetValueOrDefault(Tasks.TaskWirings.LabelsArgument) is { } labels)
+        {
+            try { LabelVocabulary.FromJson(labels, null); }
+            catch (InvalidInputException e) { throw new InvalidInputException($"SFT metadata: training argument '{Tasks.TaskWirings.LabelsArgument}': {e.Message}", file, inner: e); }
+        }
+        return sft;
     }
 
     /// <summary>The SFT file <paramref name="path"/> designates.</summary>

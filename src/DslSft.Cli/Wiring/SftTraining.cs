@@ -12,7 +12,9 @@ namespace DslSft.Cli.Wiring;
 /// <summary>
 /// Runs LT-SFT for a command and publishes its output directory atomically: the SFT (<see cref="SftPaths.SftFileName"/>,
 /// with the base model's name and checksum in its metadata so applying it to another model fails clearly), the
-/// JSONL training log and the PNG loss plot the trainer writes. The trainer's resume checkpoint is not kept.
+/// JSONL training log and the PNG loss plot the trainer writes. The run works in a <see cref="TrainingWorkDirectory"/>:
+/// interrupted, it leaves its checkpoint there for <c>--resume</c> (<see cref="LtSftOptions.Resume"/>); finished, the
+/// checkpoint is dropped and the directory becomes the output.
 /// </summary>
 public static class SftTraining
 {
@@ -36,10 +38,17 @@ public static class SftTraining
             throw new InvalidInputException($"--num-params {options.TunableCount} exceeds the {maskableCount} maskable parameters of this model (with the freezing options given)");
         var checksum = ModelChecksum.Compute(model.Parameters, maskable);
         // Only now (the checksum is of the base model) may e.g. a source-language SFT be applied for training.
-        var active = whileTraining?.Invoke();
+        var run = new Dictionary<string, string>(extraArguments) { ["base_model"] = model.Name };
+        foreach (var (key, value) in options.Describe()) run[key] = value;
+        var work = TrainingWorkDirectory.Open(output, options.Resume, overwrite, run);
+        IDisposable? active;
+        try { active = whileTraining?.Invoke(); }
+        catch { work.Dispose(); throw; }
         return TrainingProgressRenderer.RunAsync(context.ErrorConsole, progress => Task.Run(() =>
-            OutputDirectory.Write(output, overwrite, temporary =>
+        {
+            using (work)
             {
+                var temporary = work.Path;
                 var trainer = new LtSftTrainer<TBatch>(model.Module, parameters, loss, data, options with { OutputDirectory = temporary })
                 {
                     BatchScope = batchScope,
@@ -49,9 +58,17 @@ public static class SftTraining
                 };
                 LtSftResult result;
                 try { result = trainer.Train(cancel); }
+                catch (Exception) when (!cancel.IsCancellationRequested)
+                {
+                    work.Abandon();
+                    throw;
+                }
+                catch (OperationCanceledException e)
+                {
+                    throw new RunInterruptedException($"interrupted: the checkpoint is in {temporary}; run the same command with --resume to continue " +
+                                                      "(the result will equal an uninterrupted run), or with --overwrite to start afresh", e);
+                }
                 finally { active?.Dispose(); }
-                var checkpoint = Path.Combine(temporary, "checkpoint");
-                if (Directory.Exists(checkpoint)) Directory.Delete(checkpoint, recursive: true);
                 var arguments = new Dictionary<string, string>(result.Sft.Metadata.TrainingArguments);
                 foreach (var (key, value) in extraArguments) arguments[key] = value;
                 bool sameTensors = result.Sft.Diffs.Keys.Order(StringComparer.Ordinal).SequenceEqual(maskable.Order(StringComparer.Ordinal));
@@ -62,8 +79,10 @@ public static class SftTraining
                     TrainingArguments = arguments,
                 });
                 SftFile.Save(sft, Path.Combine(temporary, SftPaths.SftFileName));
+                work.Publish(output);
                 return result with { Sft = sft };
-            }), cancel));
+            }
+        }, CancellationToken.None)); // always started: the trainer itself stops at an update boundary and checkpoints
     }
 
     /// <summary>A synchronous <see cref="IProgress{T}"/> (System.Progress would post to a thread pool and reorder reports).</summary>

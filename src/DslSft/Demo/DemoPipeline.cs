@@ -43,12 +43,24 @@ public sealed class DemoPipeline(DemoOptions options, string outputDirectory, Ac
         var baseDirectory = Path.Combine(outputDirectory, BaseModelFolder);
         var (pretrainSeconds, pretrainLoss, parameterCount) = Pretrain(world, worldDirectory, baseDirectory);
 
-        var setup = new TransferSetup(baseDirectory,
+        var transfer = new CrossLingualTransfer(Setup(world), options.Transfer with { Seed = options.Seed, OutputDirectory = outputDirectory }, _log).Run();
+        return new DemoReport(transfer, pretrainSeconds, pretrainLoss, clock.Elapsed.TotalSeconds, outputDirectory, world.Vocabulary.Count, parameterCount);
+    }
+
+    /// <summary>The transfer table again from a finished run's files (world, base model, SFTs), training nothing.</summary>
+    public TransferReport Evaluate()
+    {
+        var world = DemoWorld.Generate(options.World with { Seed = options.Seed });
+        return new CrossLingualTransfer(Setup(world), options.Transfer with { Seed = options.Seed, OutputDirectory = outputDirectory, EvaluateOnly = true }, _log).Run();
+    }
+
+    private TransferSetup Setup(DemoWorld world)
+    {
+        var worldDirectory = Path.Combine(outputDirectory, WorldFolder);
+        return new TransferSetup(Path.Combine(outputDirectory, BaseModelFolder),
             new TransferLanguage(world.Source.Code, Path.Combine(worldDirectory, DemoWorldFiles.TextFile(world.Source)), Path.Combine(worldDirectory, DemoWorldFiles.ConlluFile(world.Source, "test"))),
             [new TransferLanguage(world.Target.Code, Path.Combine(worldDirectory, DemoWorldFiles.TextFile(world.Target)), Path.Combine(worldDirectory, DemoWorldFiles.ConlluFile(world.Target, "test")))],
             Path.Combine(worldDirectory, DemoWorldFiles.ConlluFile(world.Source, "train")));
-        var transfer = new CrossLingualTransfer(setup, options.Transfer with { Seed = options.Seed, OutputDirectory = outputDirectory }, _log).Run();
-        return new DemoReport(transfer, pretrainSeconds, pretrainLoss, clock.Elapsed.TotalSeconds, outputDirectory, world.Vocabulary.Count, parameterCount);
     }
 
     /// <summary>Masked-LM pretraining from random weights; saves an HF directory (config, weights, vocab.txt).</summary>

@@ -22,4 +22,14 @@ public static class DecoderSurgery
         else return false;
         return true;
     }
+
+    /// <summary>
+    /// Before SFTs are applied to a masked-LM for use (compose, export, MLM evaluation): when any of them was trained with
+    /// the decoder frozen, the decoder is untied first, so that it stays at the base model's values as it did in training
+    /// instead of following the word-embedding diff.
+    /// </summary>
+    /// <returns>True when the decoder was untied.</returns>
+    public static bool ForApplying(ITransformerModel model, IEnumerable<Sft.SparseFineTuning> sfts) =>
+        sfts.Any(s => s.Metadata.TrainingArguments.TryGetValue("freeze_decoder", out var frozen) && bool.TryParse(frozen, out var yes) && yes)
+        && Apply(model, new MaskingPolicy { FreezeDecoder = true });
 }

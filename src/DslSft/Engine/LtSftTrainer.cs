@@ -477,6 +477,46 @@ public sealed class LtSftTrainer<TBatch>
         TrainingCheckpoint.Save(CheckpointDirectory, state, tensors);
     }
 
+    /// <summary>
+    /// Draws, without training, every batch the interrupted run had drawn, in the same order and through the same
+    /// cursors (each phase continuing where the previous one stopped), up to the checkpointed step. Data pipelines with
+    /// state of their own (an MLM collator's masking generator) then stand exactly where they stood, so the resumed run
+    /// equals an uninterrupted one bit for bit. Returns the current phase's cursor when the checkpoint was taken inside
+    /// a phase (null at a boundary); either way the position reached must be the checkpoint's.
+    /// </summary>
+    private DataCursor<TBatch>? ReplayDraws(CheckpointState state, string directory)
+    {
+        int accumulation = _options.GradientAccumulation;
+        long Draws(PhaseLength length) => length.ResolveSteps(_data.BatchesPerEpoch, accumulation) * accumulation;
+        bool lotteryTicket = _options.Method == SelectionMethod.LotteryTicket;
+        var completed = new List<long>();
+        for (int i = 0; i < state.Iteration; i++)
+        {
+            if (lotteryTicket) completed.Add(Draws(_options.FullPhase));
+            completed.Add(Draws(_options.SparsePhase));
+        }
+        if (lotteryTicket && state.Phase == TrainingPhase.Sparse) completed.Add(Draws(_options.FullPhase));
+        if (state.MidPhase) completed.Add(state.Step * accumulation);
+
+        using var scope = torch.NewDisposeScope(); // the batches are thrown away, as the trainer's own scopes do
+        (int epoch, long batch) = (0, 0);
+        DataCursor<TBatch>? cursor = null;
+        for (int p = 0; p < completed.Count; p++)
+        {
+            cursor = new DataCursor<TBatch>(_data, epoch, batch);
+            for (long i = 0; i < completed[p]; i++) cursor.Next();
+            (epoch, batch) = (cursor.Epoch, cursor.BatchInEpoch);
+            if (p < completed.Count - 1 || !state.MidPhase) { cursor.Dispose(); cursor = null; }
+        }
+        if (epoch != state.Epoch || batch != state.BatchInEpoch)
+        {
+            cursor?.Dispose();
+            throw new InvalidInputException($"checkpoint stands at batch {state.BatchInEpoch} of epoch {state.Epoch}, but the training data reach batch " +
+                                            $"{batch} of epoch {epoch} there: resume with the same training data", directory);
+        }
+        return state.MidPhase ? cursor ?? new DataCursor<TBatch>(_data, epoch, batch) : null;
+    }
+
     /// <summary>Loads the checkpoint; returns the data cursor when it was taken mid-phase (null at a phase boundary).</summary>
     private DataCursor<TBatch>? Restore(string directory)
     {
@@ -506,10 +546,12 @@ public sealed class LtSftTrainer<TBatch>
             _step = state.Step;
             _lastEvaluation = state.LastEvaluation;
             _log.Reset(state.Log);
+            // Before the generator is restored: replaying may draw random numbers that the checkpointed state already reflects.
+            var cursor = ReplayDraws(state, directory);
             torch.random.set_rng_state(Get("rng"));
             _compactOriginal = Prefixed("corig/");
             (_dataEpoch, _dataBatchInEpoch) = (state.Epoch, state.BatchInEpoch);
-            if (!state.MidPhase) return null;
+            if (cursor is null) return null;
 
             // Mid-phase: rebuild the phase's optimizer as it was built, then load its state.
             ResetBest();
@@ -524,7 +566,7 @@ public sealed class LtSftTrainer<TBatch>
             _optimizer.StepCount = state.OptimizerSteps;
             var best = Prefixed("best/");
             if (best.Count > 0) { _best = best; _bestMetric = state.BestMetric; }
-            return new DataCursor<TBatch>(_data, state.Epoch, state.BatchInEpoch);
+            return cursor;
         }
         finally
         {

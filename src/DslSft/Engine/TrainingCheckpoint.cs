@@ -59,7 +59,7 @@ internal static class TrainingCheckpoint
         CheckpointState state;
         try
         {
-            state = JsonSerializer.Deserialize<CheckpointState>(File.ReadAllText(statePath), Json)
+            state = JsonSerializer.Deserialize<CheckpointState>(InputFile.ReadAllText(statePath, InputFile.SmallFileLimit, "checkpoint state"), Json)
                     ?? throw new InvalidInputException("checkpoint state is empty", statePath);
         }
         catch (JsonException e)

@@ -1,32 +1,34 @@
 namespace DslSft.IO;
 
 /// <summary>
-/// Writes files and directories so that readers never see half-written output: everything goes to a
-/// temporary sibling first and is renamed into place only when complete. A failed or interrupted write
-/// leaves the previous file (or nothing) behind, plus at most a temporary that the next write removes.
+/// Writes files and directories so that readers never see half-written output and an interruption never loses the
+/// previous output: everything goes to a temporary sibling (<see cref="Temporaries"/>) and is renamed into place only
+/// when complete. A directory replaces an existing one by an atomic swap (Linux <c>renameat2(RENAME_EXCHANGE)</c>), so
+/// at every instant the path holds either the old or the new output, complete. Where the swap is unsupported, the old
+/// one is moved aside first and put back by the next write if the process died in between.
 /// </summary>
 public static class AtomicFile
 {
     /// <summary>Writes <paramref name="path"/> through <paramref name="write"/>, which receives a temporary path to fill.</summary>
     public static void Write(string path, Action<string> write)
     {
-        var full = System.IO.Path.GetFullPath(path);
-        var dir = System.IO.Path.GetDirectoryName(full)!;
-        Directory.CreateDirectory(dir);
-        var temp = System.IO.Path.Combine(dir, $".{System.IO.Path.GetFileName(full)}.tmp-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        var full = Path.GetFullPath(path);
+        if (Directory.Exists(full)) throw new InvalidInputException("is a directory; cannot write a file there", full);
+        var temp = Temporaries.Prepare(full);
         try
         {
             write(temp);
+            PublishHold.At("before-rename");
             File.Move(temp, full, overwrite: true);
         }
         catch
         {
-            TryDelete(temp);
+            Temporaries.Delete(temp);
             throw;
         }
     }
 
-    /// <summary>Writes <paramref name="path"/> from a stream callback.</summary>
+    /// <summary>Writes <paramref name="path"/> from a stream callback, flushed to disk before the rename.</summary>
     public static void WriteStream(string path, Action<Stream> write) =>
         Write(path, temp =>
         {
@@ -40,46 +42,53 @@ public static class AtomicFile
         Write(path, temp => File.WriteAllText(temp, text));
 
     /// <summary>
-    /// Creates the directory <paramref name="path"/> atomically: <paramref name="fill"/> populates a temporary
-    /// sibling directory, which is then renamed into place. An existing directory is replaced only when
-    /// <paramref name="overwrite"/> is true (it is moved aside first and deleted after the rename).
+    /// Creates the directory <paramref name="path"/> atomically: <paramref name="fill"/> populates a temporary sibling
+    /// directory, which then replaces <paramref name="path"/> (see <see cref="PublishDirectory"/>). An existing
+    /// directory is replaced only when <paramref name="overwrite"/> is true.
     /// </summary>
     public static void WriteDirectory(string path, Action<string> fill, bool overwrite = false)
     {
-        var full = System.IO.Path.GetFullPath(path.TrimEnd('/', '\\'));
-        if (Directory.Exists(full) && !overwrite)
+        var full = Path.GetFullPath(path.TrimEnd('/', '\\'));
+        if ((Directory.Exists(full) || File.Exists(full)) && !overwrite)
             throw new InvalidInputException("output directory already exists (pass overwrite to replace it)", full);
-        var parent = System.IO.Path.GetDirectoryName(full)!;
-        Directory.CreateDirectory(parent);
-        var name = System.IO.Path.GetFileName(full);
-        var temp = System.IO.Path.Combine(parent, $".{name}.tmp-{Environment.ProcessId}-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(temp);
+        var temp = Temporaries.Prepare(full);
         try
         {
+            Directory.CreateDirectory(temp);
             fill(temp);
+            PublishDirectory(temp, full);
         }
-        catch
+        finally
         {
-            TryDeleteDirectory(temp);
-            throw;
+            Temporaries.Delete(temp);
         }
-        string? old = null;
-        if (Directory.Exists(full))
-        {
-            old = System.IO.Path.Combine(parent, $".{name}.old-{Guid.NewGuid():N}");
-            Directory.Move(full, old);
-        }
-        Directory.Move(temp, full);
-        if (old is not null) TryDeleteDirectory(old);
     }
 
-    private static void TryDelete(string path)
+    /// <summary>
+    /// Puts the complete directory <paramref name="temporary"/> (a sibling from <see cref="Temporaries.Prepare"/>) at
+    /// <paramref name="target"/>, replacing whatever is there. The replaced output ends up at <paramref name="temporary"/>
+    /// and is deleted; if the process dies first, the next write next to <paramref name="target"/> removes it.
+    /// </summary>
+    public static void PublishDirectory(string temporary, string target)
     {
-        try { if (File.Exists(path)) File.Delete(path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-    }
-
-    private static void TryDeleteDirectory(string path)
-    {
-        try { if (Directory.Exists(path)) Directory.Delete(path, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        PublishHold.At("before-swap");
+        if (!Directory.Exists(target) && !File.Exists(target))
+        {
+            Directory.Move(temporary, target);
+            return;
+        }
+        if (LinuxFileSystem.TryExchange(temporary, target))
+        {
+            PublishHold.At("after-swap");
+        }
+        else
+        {
+            var aside = Temporaries.AsidePath(target);
+            Directory.Move(target, aside);
+            PublishHold.At("moved-aside");
+            Directory.Move(temporary, target);
+            temporary = aside;
+        }
+        Temporaries.Delete(temporary);
     }
 }

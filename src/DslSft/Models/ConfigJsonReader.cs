@@ -27,8 +27,7 @@ public sealed class ConfigJsonReader
 
     public static ConfigJsonReader FromFile(string path)
     {
-        if (!File.Exists(path)) throw new InvalidInputException("configuration file not found", path);
-        return FromText(File.ReadAllText(path), path);
+        return FromText(IO.InputFile.ReadAllText(path, IO.InputFile.SmallFileLimit, "configuration file"), path);
     }
 
     public static ConfigJsonReader FromText(string text, string source)
@@ -36,7 +35,8 @@ public sealed class ConfigJsonReader
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(text, new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+            // A key given twice is refused: which of the two values a reader takes is not something to leave to chance.
+            document = JsonDocument.Parse(text, new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip, AllowDuplicateProperties = false });
         }
         catch (JsonException e)
         {
@@ -97,8 +97,22 @@ public sealed class ConfigJsonReader
             Wrong<bool>(key, "a string", value);
             return null;
         }
-        return value.GetString();
+        return Text(key, value);
     }
+
+    /// <summary>The first element of the array <paramref name="key"/> when it is a string (e.g. <c>architectures</c>); null otherwise.</summary>
+    public string? ReadFirstString(string key) =>
+        root.TryGetProperty(key, out var value) && value.ValueKind == JsonValueKind.Array && value.GetArrayLength() > 0
+        && value[0].ValueKind == JsonValueKind.String ? Text(key, value[0]) : null;
+
+    private string? Text(string key, JsonElement value)
+    {
+        try { return value.GetString(); }
+        catch (InvalidOperationException) { Error(key, "is not valid Unicode (an unpaired surrogate escape?)"); return null; }
+    }
+
+    /// <summary>The whole configuration as a mutable JSON object (to write an updated copy).</summary>
+    public System.Text.Json.Nodes.JsonObject ToJsonObject() => System.Text.Json.Nodes.JsonObject.Create(root)!.DeepClone().AsObject();
 
     private long? ReadInteger(string key, bool required, double min, string? countOf, long low, long high, string expected)
     {

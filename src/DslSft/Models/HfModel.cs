@@ -77,6 +77,9 @@ public static class HfModel
         var model = Create(config, chosen);
         try
         {
+            // A masked-LM saved with its own decoder (composed from a language SFT trained with the decoder frozen) says
+            // tie_word_embeddings: false, as HF does; its decoder weight is then loaded apart from the embeddings.
+            if (model is IMaskedLanguageModel mlm && !TiesWordEmbeddings(configPath)) mlm.UntieDecoder(freeze: false);
             var source = options.ExtraWeightFiles.Count == 0 ? weightsPath : string.Join(" + ", new[] { weightsPath }.Concat(options.ExtraWeightFiles));
             var report = StateDictLoader.Load(model, tensors, source, model.BasePrefix);
             // A missing pooler is not an incomplete encoder: HF's *ForMaskedLM checkpoints have none (add_pooling_layer=False),
@@ -105,17 +108,26 @@ public static class HfModel
     /// </summary>
     public static void Save(ITransformerModel model, string directory, string? baseConfigJson = null, bool overwrite = true)
     {
-        var json = baseConfigJson is null ? new JsonObject() : JsonNode.Parse(baseConfigJson) as JsonObject ?? new JsonObject();
+        var json = baseConfigJson is null ? new JsonObject() : ConfigJsonReader.FromText(baseConfigJson, ConfigFileName).ToJsonObject();
         model.Config.WriteTo(json);
         json["architectures"] = new JsonArray(ArchitectureName(model));
+        if (model is IMaskedLanguageModel mlm) json["tie_word_embeddings"] = mlm.DecoderIsTied;
         var text = json.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
         var stateDict = StateDictLoader.StateDict(model);
+        // A NaN or an infinity (SFT values that overflow when added) would be written silently and poison every later use.
+        foreach (var (name, tensor) in stateDict)
+            if (tensor.is_floating_point() && !isfinite(tensor).all().item<bool>())
+                throw new InvalidInputException($"tensor '{name}' holds values that are not finite (NaN or infinity); the model is not written", directory);
         AtomicFile.WriteDirectory(directory, temp =>
         {
             File.WriteAllText(Path.Combine(temp, ConfigFileName), text + "\n");
             SafetensorsFile.Write(Path.Combine(temp, SafetensorsFileName), stateDict);
         }, overwrite);
     }
+
+    /// <summary>config.json's <c>tie_word_embeddings</c> (HF's default: true).</summary>
+    private static bool TiesWordEmbeddings(string configPath) =>
+        JsonNode.Parse(File.ReadAllText(configPath))?["tie_word_embeddings"] is not JsonValue value || !value.TryGetValue(out bool tied) || tied;
 
     /// <summary>The weights file of an HF directory: model.safetensors when present, else pytorch_model.bin.</summary>
     public static string WeightsFile(string directory)
@@ -130,8 +142,8 @@ public static class HfModel
     /// <summary>The head named by config.json's <c>architectures</c> (e.g. <c>BertForMaskedLM</c> → MaskedLM).</summary>
     public static ModelHead HeadFromArchitectures(string configPath)
     {
-        var node = JsonNode.Parse(File.ReadAllText(configPath));
-        var architecture = node?["architectures"]?.AsArray().FirstOrDefault()?.GetValue<string>();
+        // Parsed (and refused, naming the file) by the validating reader, before anything looks at its keys.
+        var architecture = ConfigJsonReader.FromFile(configPath).ReadFirstString("architectures");
         if (architecture is null)
             throw new InvalidInputException("key 'architectures': missing, so the head cannot be inferred; pass it explicitly", configPath);
         foreach (var (suffix, head) in new[]

@@ -35,8 +35,8 @@ public sealed class SparseDiff
     /// <summary>Number of stored entries.</summary>
     public long Count => Indices.shape[0];
 
-    /// <summary>Number of elements of the dense parameter.</summary>
-    public long DenseSize => Shape.Aggregate(1L, (a, b) => a * b);
+    /// <summary>Number of elements of the dense parameter (an <see cref="OverflowException"/> past 64 bits).</summary>
+    public long DenseSize => Shape.Aggregate(1L, (a, b) => checked(a * b));
 
     /// <summary>A diff from plain arrays (copied into CPU tensors). Indices must already be sorted row-major flat indices.</summary>
     public static SparseDiff FromArrays(long[] shape, long[] rowMajorIndices, float[] values) =>
@@ -74,15 +74,38 @@ public sealed class SparseDiff
     }
 
     /// <summary>
+    /// A new diff (new tensors) in which every row that has a stored entry has all of them, the added ones zero: the
+    /// form in which compact storage keeps a dense fine-tuning's diff as row numbers instead of per-entry indices.
+    /// Applying it gives the same weights.
+    /// </summary>
+    public SparseDiff WithCompleteRows()
+    {
+        long rows = Shape.Length == 0 ? 1 : Shape[0];
+        long rowLength = Shape.Length < 2 || rows == 0 ? 1 : DenseSize / rows;
+        using var scope = torch.NewDisposeScope();
+        var dense = torch.zeros(DenseSize, ScalarType.Float32, Values.device).index_put_(Values, Indices);
+        var touched = torch.unique_consecutive(Indices.div(rowLength, rounding_mode: RoundingMode.floor)).Item1;
+        var indices = (touched.unsqueeze(1) * rowLength + torch.arange(rowLength, ScalarType.Int64, Indices.device).unsqueeze(0)).reshape(-1);
+        return new SparseDiff((long[])Shape.Clone(), indices.MoveToOuterDisposeScope(), dense.index_select(0, indices).MoveToOuterDisposeScope());
+    }
+
+    /// <summary>
     /// Checks the invariants the file formats and apply kernels rely on: non-negative shape, indices strictly
-    /// increasing and inside the dense tensor. Throws <see cref="InvalidInputException"/> naming the tensor
-    /// (and <paramref name="source"/>, usually the file it came from).
+    /// increasing and inside the dense tensor, values finite (a NaN or infinity would poison every model it is
+    /// applied to). Throws <see cref="InvalidInputException"/> naming the tensor (and <paramref name="source"/>,
+    /// usually the file it came from).
     /// </summary>
     public void Validate(string name, string? source = null)
     {
         if (Shape.Any(d => d < 0))
             throw new InvalidInputException($"diff tensor '{name}' has a negative dimension in shape [{string.Join(", ", Shape)}]", source);
-        long size = DenseSize;
+        long size;
+        try { size = DenseSize; }
+        catch (OverflowException) { throw new InvalidInputException($"diff tensor '{name}': shape [{string.Join(", ", Shape)}] has more elements than 64 bits can count", source); }
+        var values = Formats.TensorBytes.ToArray<float>(Values);
+        int nonFinite = Array.FindIndex(values, v => !float.IsFinite(v));
+        if (nonFinite >= 0)
+            throw new InvalidInputException($"diff tensor '{name}': value {values[nonFinite]} at entry {nonFinite} is not finite", source);
         var indices = Formats.TensorBytes.ToArray<long>(Indices);
         long previous = -1;
         for (long i = 0; i < indices.Length; i++)

@@ -38,6 +38,9 @@ public sealed class SparseFineTuning
     /// </summary>
     public SparseFineTuning WithoutZeroRows() => Filtered(diff => diff.WithoutZeroRows());
 
+    /// <summary>The same SFT with every touched row complete (see <see cref="SparseDiff.WithCompleteRows"/>).</summary>
+    public SparseFineTuning WithCompleteRows() => Filtered(diff => diff.WithCompleteRows());
+
     private SparseFineTuning Filtered(Func<SparseDiff, SparseDiff> filter)
     {
         var diffs = Diffs.ToDictionary(kv => kv.Key, kv => filter(kv.Value), StringComparer.Ordinal);
@@ -48,14 +51,24 @@ public sealed class SparseFineTuning
     public SparseFineTuning WithMetadata(SftMetadata metadata) => new(Diffs, Abs, metadata);
 
     /// <summary>
-    /// Checks every diff's invariants (see <see cref="SparseDiff.Validate"/>) and that abs tensors are float32;
+    /// Checks every diff's invariants (see <see cref="SparseDiff.Validate"/>) and that abs tensors are finite float32;
     /// <paramref name="source"/> (a file) is named in the <see cref="InvalidInputException"/>.
     /// </summary>
     public void Validate(string? source = null)
     {
         foreach (var (name, diff) in Diffs) diff.Validate(name, source);
-        foreach (var (name, value) in Abs)
-            if (value.dtype != ScalarType.Float32)
-                throw new InvalidInputException($"abs tensor '{name}' has dtype {value.dtype}; SFT tensors are float32", source);
+        foreach (var (name, value) in Abs) ValidateAbs(name, value, source);
+    }
+
+    /// <summary>An abs tensor must be float32 and finite.</summary>
+    internal static void ValidateAbs(string name, Tensor value, string? source)
+    {
+        if (value.dtype != ScalarType.Float32)
+            throw new InvalidInputException($"abs tensor '{name}' has dtype {value.dtype}; SFT tensors are float32", source);
+        using var finite = TorchSharp.torch.isfinite(value);
+        if (finite.all().item<bool>()) return;
+        using var flat = finite.logical_not().reshape(-1).nonzero();
+        long entry = flat[0, 0].item<long>();
+        throw new InvalidInputException($"abs tensor '{name}': value {value.reshape(-1)[entry].item<float>()} at flat entry {entry} is not finite", source);
     }
 }

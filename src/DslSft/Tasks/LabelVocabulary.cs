@@ -44,17 +44,30 @@ public sealed class LabelVocabulary
     /// <summary>Reads a labels file: a JSON array of strings, or one label per line (blank lines ignored).</summary>
     public static LabelVocabulary Load(string path)
     {
-        string text;
-        try { text = File.ReadAllText(path); }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw new InvalidInputException("labels file not found", path, inner: e);
-        }
+        var text = IO.InputFile.ReadAllText(path, IO.InputFile.SmallFileLimit, "labels file");
         var labels = text.TrimStart().StartsWith('[') ? ParseJsonArray(text, path) : ParseLines(text, path);
         if (labels.Count == 0) throw new InvalidInputException("the labels file is empty (expected one label per line or a JSON array)", path);
+        return Checked(labels, path);
+    }
+
+    /// <summary>
+    /// A label set recorded as a JSON array of strings (an SFT's <c>labels</c> training argument); anything else, null
+    /// entries, empty or repeated labels included, is an <see cref="InvalidInputException"/> at <paramref name="source"/>.
+    /// </summary>
+    public static LabelVocabulary FromJson(string json, string? source)
+    {
+        var labels = ParseJsonArray(json, source);
+        if (labels.Count == 0) throw new InvalidInputException("the recorded label set is empty", source);
+        return Checked(labels, source);
+    }
+
+    private static LabelVocabulary Checked(List<string?> labels, string? source)
+    {
+        int missing = labels.FindIndex(string.IsNullOrWhiteSpace);
+        if (missing >= 0) throw new InvalidInputException($"label {missing} is {(labels[missing] is null ? "null" : "empty")}; labels must be non-empty strings", source);
         var duplicate = labels.GroupBy(l => l, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
-        if (duplicate is not null) throw new InvalidInputException($"label '{duplicate.Key}' appears more than once", path);
-        return new LabelVocabulary(labels);
+        if (duplicate is not null) throw new InvalidInputException($"label '{duplicate.Key}' appears more than once", source);
+        return new LabelVocabulary(labels!);
     }
 
     /// <summary>The labels as a JSON array (the format <see cref="Load"/> reads).</summary>
@@ -62,18 +75,19 @@ public sealed class LabelVocabulary
 
     private string Describe() => _labels.Length <= 40 ? string.Join(", ", _labels) : string.Join(", ", _labels.Take(40)) + $", ... ({_labels.Length} in all)";
 
-    private static List<string> ParseJsonArray(string text, string path)
+    private static List<string?> ParseJsonArray(string text, string? path)
     {
         try
         {
-            return JsonSerializer.Deserialize<List<string>>(text) ?? [];
+            return JsonSerializer.Deserialize<List<string?>>(text) ?? throw new InvalidInputException("expected a JSON array of label strings, found null", path);
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
-            throw new InvalidInputException($"expected a JSON array of label strings: {e.Message}", path, e.LineNumber + 1, e);
+            // InvalidOperationException: an escape that is no text, such as a lone surrogate.
+            throw new InvalidInputException($"expected a JSON array of label strings: {e.Message}", path, (e as JsonException)?.LineNumber + 1, e);
         }
     }
 
-    private static List<string> ParseLines(string text, string path) =>
-        text.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
+    private static List<string?> ParseLines(string text, string path) =>
+        text.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToList<string?>();
 }

@@ -62,7 +62,7 @@ public sealed record TokenizerSettings
     {
         try
         {
-            return JsonNode.Parse(File.ReadAllText(path)) as JsonObject
+            return JsonNode.Parse(IO.InputFile.ReadAllText(path, IO.InputFile.SmallFileLimit, "tokenizer configuration")) as JsonObject
                 ?? throw new InvalidInputException("expected a JSON object", path);
         }
         catch (JsonException e)

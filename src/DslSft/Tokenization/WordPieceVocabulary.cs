@@ -31,15 +31,7 @@ public sealed class WordPieceVocabulary
 
     public static WordPieceVocabulary Load(string path)
     {
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new InvalidInputException($"cannot read WordPiece vocabulary: {e.Message}", path, inner: e);
-        }
+        var bytes = IO.InputFile.ReadAllBytes(path, IO.InputFile.SmallFileLimit, "WordPiece vocabulary");
         string text;
         try
         {

@@ -37,14 +37,14 @@ public sealed class XlmRobertaTokenizer : SubwordTokenizerBase
         SentencePieceTokenizer model;
         try
         {
-            using var stream = File.OpenRead(modelPath);
+            using var stream = IO.InputFile.Open(modelPath, "SentencePiece model");
             model = SentencePieceTokenizer.Create(stream, addBeginningOfSentence: false, addEndOfSentence: false);
         }
-        catch (Exception e) when (e is not IOException and not UnauthorizedAccessException)
+        catch (Exception e) when (e is not IOException and not UnauthorizedAccessException and not InvalidInputException)
         {
             throw new InvalidInputException($"not a valid SentencePiece model: {e.Message}", modelPath, inner: e);
         }
-        catch (Exception e)
+        catch (Exception e) when (e is not InvalidInputException)
         {
             throw new InvalidInputException($"cannot read SentencePiece model: {e.Message}", modelPath, inner: e);
         }

@@ -87,6 +87,6 @@ public class SquadReaderTests
         bytes.Insert(at, 0xFF);
         var path = files.Bytes("bad.json", bytes.ToArray());
         var e = Assert.Throws<InvalidInputException>(() => SquadReader.Read(path));
-        Assert.Equal($"{path}:4: invalid UTF-8 in this string; the file must be UTF-8 encoded", e.Message);
+        Assert.Equal($"{path}:4: invalid UTF-8; the file must be UTF-8 encoded", e.Message);
     }
 }

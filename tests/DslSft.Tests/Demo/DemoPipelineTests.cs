@@ -18,8 +18,8 @@ public class DemoPipelineTests
             var a = new DemoPipeline(DemoOptions.Tiny(seed: 3), first).Run();
             var b = new DemoPipeline(DemoOptions.Tiny(seed: 3), second).Run();
 
-            // Every method gives a "task only" and a "task + target language" row, each scored in target and source;
-            // LT-SFT adds its control row (its task SFTs with the dense language fine-tunings).
+            // Every method gives a "task only" and a "task + target language" row, each scored in target and source, and
+            // LT-SFT also "task + dense target language" (the control).
             Assert.Equal(7, a.Transfer.Rows.Count);
             Assert.Equal(a.Transfer.Rows.Select(r => (r.Method, r.Composition)), b.Transfer.Rows.Select(r => (r.Method, r.Composition)));
             for (int i = 0; i < a.Transfer.Rows.Count; i++)
@@ -47,6 +47,15 @@ public class DemoPipelineTests
             foreach (var file in new[] { "world/vocab.txt", "world/src.txt", "world/tgt-test.conllu", "base-model/config.json", "base-model/vocab.txt", "logs/pretrain.png" })
                 Assert.True(File.Exists(Path.Combine(first, file)), file);
             Assert.Equal(9, Directory.GetFiles(Path.Combine(first, "sfts"), "*.sft.safetensors").Length);
+
+            // The table rests on the stored SFTs: evaluating them again, training nothing, gives it exactly.
+            var again = new DemoPipeline(DemoOptions.Tiny(seed: 3), first).Evaluate();
+            Assert.Equal(a.Transfer.Rows.Select(r => (r.Method, r.Composition, r.Accuracy["src"], r.Accuracy["tgt"])),
+                again.Rows.Select(r => (r.Method, r.Composition, r.Accuracy["src"], r.Accuracy["tgt"])));
+            Assert.DoesNotContain(again.Runs, r => !r.Cached);
+            // Each language fine-tuning reports its held-out masked-LM loss; LT-SFT's K is not degenerate.
+            Assert.Equal(3 * 2, a.Transfer.Languages.Count);
+            Assert.All(a.Transfer.Languages, l => Assert.True(double.IsFinite(l.ValidationLoss) && double.IsFinite(l.BaseValidationLoss)));
         }
         finally
         {

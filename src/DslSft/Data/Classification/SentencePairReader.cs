@@ -87,7 +87,7 @@ public static class SentencePairReader
         foreach (var name in names)
             if (root.TryGetProperty(name, out var value))
                 return value.ValueKind == JsonValueKind.String
-                    ? value.GetString()
+                    ? Text(reader, value, name)
                     : throw reader.Error($"expected field '{name}' to be a string, found a {value.ValueKind.ToString().ToLowerInvariant()}");
         return required ? throw reader.Error($"expected a field named one of: {string.Join(", ", names)}") : null;
     }
@@ -100,7 +100,7 @@ public static class SentencePairReader
             switch (value.ValueKind)
             {
                 case JsonValueKind.String:
-                    return value.GetString();
+                    return Text(reader, value, name);
                 case JsonValueKind.Number when value.TryGetInt32(out int id):
                     if (options.LabelNamesById is not { } byId) return id.ToString(CultureInfo.InvariantCulture);
                     return id >= 0 && id < byId.Count
@@ -111,6 +111,13 @@ public static class SentencePairReader
             }
         }
         return options.RequireLabel ? throw reader.Error($"expected a label field named one of: {string.Join(", ", options.LabelNames)}") : null;
+    }
+
+    /// <summary>A JSON string's text; an escape that is no text (a lone surrogate such as \ud800) is an input error.</summary>
+    private static string Text(LineReader reader, JsonElement value, string name)
+    {
+        try { return value.GetString()!; }
+        catch (InvalidOperationException) { throw reader.Error($"field '{name}' is not valid Unicode (an unpaired surrogate escape such as \\ud800?)"); }
     }
 
     private static int Find(string[] header, IReadOnlyList<string> names)

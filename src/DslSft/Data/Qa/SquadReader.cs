@@ -13,11 +13,12 @@ public static class SquadReader
 {
     public static IReadOnlyList<QaExample> Read(string path)
     {
-        byte[] bytes;
-        try { bytes = File.ReadAllBytes(path); }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        var bytes = IO.InputFile.ReadAllBytes(path, IO.InputFile.LargeFileLimit, "SQuAD file");
+        // The JSON reader checks UTF-8 only in the strings it decodes; a bad byte in a skipped key or value is as wrong.
+        if (!System.Text.Unicode.Utf8.IsValid(bytes))
         {
-            throw new InvalidInputException("file not found", path, inner: e);
+            System.Text.Unicode.Utf8.ToUtf16(bytes, new char[bytes.Length], out int valid, out _, replaceInvalidSequences: false);
+            throw new InvalidInputException("invalid UTF-8; the file must be UTF-8 encoded", path, 1 + bytes.AsSpan(0, valid).Count((byte)'\n'));
         }
         var parser = new Parser(path, bytes);
         try
@@ -75,6 +76,7 @@ public static class SquadReader
                 else SkipValue();
             }
             if (!sawData) throw Error("expected a top-level \"data\" array (SQuAD format)");
+            if (_reader.Read()) throw Error($"expected the end of the file after the top-level object, found {Describe(_reader.TokenType)}");
             return _examples;
         }
 
@@ -135,7 +137,7 @@ public static class SquadReader
             var answers = new List<(QaAnswer, long)>();
             while (Next() == JsonTokenType.PropertyName)
             {
-                if (_reader.ValueTextEquals("id")) { Next(); id = _reader.TokenType == JsonTokenType.Number ? _reader.GetInt64().ToString() : ReadString("\"id\" to be a string"); }
+                if (_reader.ValueTextEquals("id")) { Next(); id = ReadId(); }
                 else if (_reader.ValueTextEquals("question")) { Next(); question = ReadString("\"question\" to be a string"); }
                 else if (_reader.ValueTextEquals("is_impossible")) { Next(); impossible = _reader.TokenType == JsonTokenType.True; }
                 else if (_reader.ValueTextEquals("answers"))
@@ -173,6 +175,16 @@ public static class SquadReader
             return (new QaAnswer(text, start.Value), line);
         }
 
+        /// <summary>A question id: a string, or an integer (written in decimal); anything else is refused.</summary>
+        private string ReadId()
+        {
+            if (_reader.TokenType == JsonTokenType.Number)
+                return _reader.TryGetInt64(out long number)
+                    ? number.ToString(System.Globalization.CultureInfo.InvariantCulture)
+                    : throw Error($"expected \"id\" to be a string or an integer, found {Encoding.UTF8.GetString(_reader.ValueSpan)}");
+            return ReadString("\"id\" to be a string or an integer");
+        }
+
         private JsonTokenType Next()
         {
             if (!_reader.Read()) throw new InvalidInputException("unexpected end of file (the file may be truncated)", _path, Line());
@@ -195,6 +207,11 @@ public static class SquadReader
             catch (InvalidOperationException e) when (e.InnerException is DecoderFallbackException)
             {
                 throw new InvalidInputException("invalid UTF-8 in this string; the file must be UTF-8 encoded", _path, Line(), e);
+            }
+            catch (InvalidOperationException e)
+            {
+                // An escape that is no text: a lone surrogate such as \ud800.
+                throw new InvalidInputException("this string is not valid Unicode (an unpaired surrogate escape such as \\ud800)", _path, Line(), e);
             }
         }
 

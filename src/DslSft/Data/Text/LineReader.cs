@@ -5,7 +5,8 @@ namespace DslSft.Data.Text;
 /// <summary>
 /// Streams a text file line by line, decoding each line as strict UTF-8, so that a bad byte is reported
 /// with the line it sits on (a StreamReader decodes whole buffers and loses the line). Strips a leading
-/// BOM and a trailing '\r' (Windows line ends). Line numbers are 1-based.
+/// BOM and a trailing '\r' (Windows line ends). Line numbers are 1-based. A line longer than
+/// <see cref="MaxLineBytes"/> is an error rather than an unbounded buffer (a binary file, <c>/dev/zero</c>).
 /// </summary>
 public sealed class LineReader : IDisposable
 {
@@ -16,22 +17,18 @@ public sealed class LineReader : IDisposable
     private int _length;
     private byte[] _line = new byte[256];
 
-    public LineReader(string path)
+    /// <summary>The longest line read by default: 64 MiB, far beyond any sentence, paragraph or JSONL record.</summary>
+    public const int DefaultMaxLineBytes = 64 << 20;
+
+    public LineReader(string path, int maxLineBytes = DefaultMaxLineBytes)
     {
         Path = path;
-        try
-        {
-            _stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw new InvalidInputException("file not found", path, inner: e);
-        }
-        catch (UnauthorizedAccessException e)
-        {
-            throw new InvalidInputException("file cannot be read (permission denied)", path, inner: e);
-        }
+        MaxLineBytes = maxLineBytes;
+        _stream = IO.InputFile.Open(path, bufferSize: 1, options: FileOptions.SequentialScan);
     }
+
+    /// <summary>The longest line (in bytes, terminator excluded) this reader accepts.</summary>
+    public int MaxLineBytes { get; }
 
     /// <summary>The file being read (used in error messages).</summary>
     public string Path { get; }
@@ -51,7 +48,7 @@ public sealed class LineReader : IDisposable
         {
             if (_position == _length)
             {
-                _length = _stream.Read(_buffer, 0, _buffer.Length);
+                _length = Read();
                 _position = 0;
                 if (_length == 0) break;
             }
@@ -93,9 +90,17 @@ public sealed class LineReader : IDisposable
 
     public void Dispose() => _stream.Dispose();
 
+    private int Read()
+    {
+        try { return _stream.Read(_buffer, 0, _buffer.Length); }
+        catch (IOException e) { throw new InvalidInputException($"cannot be read: {e.Message}", Path, LineNumber + 1, e); }
+    }
+
     private void Append(ref int count, int n)
     {
-        if (count + n > _line.Length) Array.Resize(ref _line, Math.Max(_line.Length * 2, count + n));
+        if ((long)count + n > MaxLineBytes)
+            throw new InvalidInputException($"line is longer than {IO.InputFile.Describe(MaxLineBytes)}, the most that is read (is this a text file?)", Path, LineNumber + 1);
+        if (count + n > _line.Length) Array.Resize(ref _line, (int)Math.Min(MaxLineBytes, Math.Max(_line.Length * 2L, count + n)));
         Buffer.BlockCopy(_buffer, _position, _line, count, n);
         count += n;
     }

@@ -230,7 +230,7 @@ public sealed class CrossLingualTransfer
     private string EnsureLanguageSft(TransferMethod method, TransferLanguage language, Func<IReadOnlyDictionary<string, long>>? allocation)
     {
         var name = $"language-{language.Code}-{_options.LanguageKey(method)}-base{_baseKey}";
-        Ensure(name, () =>
+        Ensure(name, method, () =>
         {
             var corpus = Corpus(language);
             var collator = MlmCorpus.Collator(_tokenizer, _options.Seed);
@@ -277,7 +277,7 @@ public sealed class CrossLingualTransfer
         var name = languageSft is null
             ? $"task-plain-{_options.TaskKey(method, seed)}-base{_baseKey}"
             : $"task-{_setup.Source.Code}-{_options.TaskKey(method, seed)}-lang{ShortHash(_options.LanguageKey(method))}-base{_baseKey}";
-        Ensure(name, () =>
+        Ensure(name, method, () =>
         {
             _taskTrain ??= TransferCorpus.PosExamples(_tokenizer, _setup.TaskTrainFile, _options.MaxLength, _options.MaxTrainSentences, out int dropped);
             using var model = LoadTaskModel(seed);
@@ -338,8 +338,8 @@ public sealed class CrossLingualTransfer
         }
         // The SFT file will be the record; the checkpoint it was resumable from is not needed any more.
         if (checkpoints is not null && Directory.Exists(checkpoints)) Directory.Delete(checkpoints, recursive: true);
-        // Entries a dense fine-tuning never changed (embedding rows of tokens the text does not contain) are not stored.
-        return method == TransferMethod.Dense ? result.Sft.WithoutZeroEntries() : result.Sft;
+        // Rows a dense fine-tuning never changed (embedding rows of tokens the text does not contain) are not stored.
+        return method == TransferMethod.Dense ? result.Sft.WithoutZeroRows() : result.Sft;
     }
 
     /// <summary>
@@ -380,7 +380,7 @@ public sealed class CrossLingualTransfer
     private string SftPath(string name) => Path.Combine(_options.OutputDirectory ?? throw new InvalidOperationException("no output directory"), "sfts", name + ".sft.safetensors");
 
     /// <summary>Trains and stores the SFT <paramref name="name"/> unless its file exists.</summary>
-    private void Ensure(string name, Func<SparseFineTuning> train)
+    private void Ensure(string name, TransferMethod method, Func<SparseFineTuning> train)
     {
         if (_options.OutputDirectory is null) throw new InvalidOperationException("the transfer experiment needs an output directory for its SFTs");
         var path = SftPath(name);
@@ -388,12 +388,34 @@ public sealed class CrossLingualTransfer
         {
             _log($"reusing {path}");
             _runs.Add(new TransferRun(name, default, "", "", 0, 0, 0, 0, 0, double.NaN, Cached: true));
+            if (_options.CompactStorage && !_options.EvaluateOnly && SftFile.ReadStorage(path) == SftStorage.Full)
+            {
+                // Stored before compact storage was asked for: rewritten once, so that the table rests on what is kept.
+                using var full = LoadSft(name);
+                Store(full.Sft, path, method == TransferMethod.Dense);
+                _log($"rewrote {path} compactly");
+            }
             return;
         }
         if (_options.EvaluateOnly) throw new InvalidInputException($"--evaluate-only: the SFT '{name}' is not in the output directory", path);
         using var sft = new DisposableSft(train());
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        SftFile.Save(sft.Sft, path);
+        Store(sft.Sft, path, method == TransferMethod.Dense);
+    }
+
+    /// <summary>
+    /// Writes an SFT in the configured storage. Compactly, a dense fine-tuning's diff (once the rows it never changed are
+    /// dropped) is stored by row numbers instead of per-entry indices: its touched rows are completed with zeros.
+    /// </summary>
+    private void Store(SparseFineTuning sft, string path, bool dense)
+    {
+        if (!_options.CompactStorage) SftFile.Save(sft, path);
+        else if (!dense) SftFile.Save(sft, path, SftStorage.Compact);
+        else
+        {
+            using var rows = new DisposableSft(sft.WithCompleteRows());
+            SftFile.Save(rows.Sft, path, SftStorage.Compact);
+        }
     }
 
     private DisposableSft LoadSft(string name) => new(SftFile.Load(SftPath(name)));

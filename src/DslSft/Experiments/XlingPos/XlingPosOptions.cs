@@ -44,6 +44,8 @@ public sealed record XlingPosOptions
         IncludeFullFineTuning = true,
         Seeds = [1, 2, 3],
         CheckpointEvery = 200,
+        // The SFTs are committed (results/xling-pos/sfts): int32 indices or row numbers, 8-bit block-scaled values.
+        CompactStorage = true,
         // all-MiniLM-L6-v2 is a sentence encoder: its checkpoint has no MLM head.
         MlmHeadWarmupSteps = 300,
     };

@@ -1,5 +1,7 @@
 using System.Collections;
 using System.IO.Compression;
+using DslSft.IO;
+using DslSft.Sft.Pickle;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;
 
@@ -14,16 +16,17 @@ public static class PyTorchCheckpointFile
 {
     public static Dictionary<string, Tensor> Read(string path)
     {
-        if (!File.Exists(path)) throw new InvalidInputException("file not found", path);
+        InputFile.Check(path, "checkpoint");
         try
         {
-            using (var zip = ZipFile.OpenRead(path))
-            {
-                if (!zip.Entries.Any(e => e.FullName.EndsWith("/data.pkl", StringComparison.Ordinal) || e.FullName == "data.pkl"))
-                    throw new InvalidInputException("not a PyTorch zip checkpoint: no */data.pkl entry (legacy non-zip torch.save files are not supported)", path);
-            }
+            using var zip = ZipFile.OpenRead(path);
+            if (!zip.Entries.Any(e => e.FullName.EndsWith("/data.pkl", StringComparison.Ordinal) || e.FullName == "data.pkl"))
+                throw new InvalidInputException("not a PyTorch zip checkpoint: no */data.pkl entry (legacy non-zip torch.save files are not supported)", path);
+            // The unpickler below trusts the archive: sizes, compression ratios and CRC-32s are checked first, in one pass.
+            foreach (var entry in zip.Entries)
+                ZipMember.Verify(entry, entry.Name == "data.pkl" ? TorchArchiveReader.MaxPickleBytes : long.MaxValue, path);
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is InvalidDataException or IOException or ArgumentException or NotSupportedException)
         {
             throw new InvalidInputException($"not a PyTorch zip checkpoint (or truncated): {e.Message}", path, inner: e);
         }

@@ -37,8 +37,7 @@ public static class SafetensorsFile
     /// <summary>Validates the header of <paramref name="path"/> against the file length; returns tensor name → shape.</summary>
     public static Dictionary<string, long[]> CheckHeader(string path)
     {
-        if (!File.Exists(path)) throw new InvalidInputException("file not found", path);
-        using var stream = File.OpenRead(path);
+        using var stream = InputFile.Open(path, "safetensors file");
         var length = stream.Length;
         Span<byte> prefix = stackalloc byte[8];
         if (length < 8 || stream.ReadAtLeast(prefix, 8, throwOnEndOfStream: false) < 8)
@@ -48,6 +47,7 @@ public static class SafetensorsFile
             throw new InvalidInputException($"not a safetensors file or truncated: header claims {headerLength} bytes, the file has {length - 8} after the length field", path);
         var headerBytes = new byte[headerLength];
         stream.ReadExactly(headerBytes);
+        if (!System.Text.Unicode.Utf8.IsValid(headerBytes)) throw new InvalidInputException("malformed safetensors header: not valid UTF-8", path);
         var dataLength = length - 8 - (long)headerLength;
         JsonDocument header;
         try
@@ -75,7 +75,11 @@ public static class SafetensorsFile
                         throw new InvalidInputException($"tensor '{tensor.Name}' has unsupported dtype '{dtype}'", path);
                     if (offsets.Length != 2 || offsets[0] < 0 || offsets[1] < offsets[0])
                         throw new InvalidInputException($"tensor '{tensor.Name}' has invalid data_offsets [{string.Join(", ", offsets)}]", path);
-                    var expected = shape.Aggregate(1L, (a, b) => a * b) * elementSize;
+                    if (shape.Any(d => d < 0))
+                        throw new InvalidInputException($"tensor '{tensor.Name}' has a negative dimension in shape [{string.Join(", ", shape)}]", path);
+                    long expected;
+                    try { expected = checked(shape.Aggregate(1L, (a, b) => checked(a * b)) * elementSize); }
+                    catch (OverflowException) { throw new InvalidInputException($"tensor '{tensor.Name}': shape [{string.Join(", ", shape)}] holds more bytes than 64 bits can count", path); }
                     if (offsets[1] - offsets[0] != expected)
                         throw new InvalidInputException($"tensor '{tensor.Name}' ({dtype} [{string.Join(", ", shape)}]) needs {expected} bytes but its data_offsets span {offsets[1] - offsets[0]}", path);
                     if (offsets[1] > dataLength)

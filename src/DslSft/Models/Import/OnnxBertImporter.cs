@@ -15,16 +15,8 @@ public static class OnnxBertImporter
     /// <summary>Imports the ONNX file <paramref name="onnxPath"/>.</summary>
     public static BertImportConfig Import(string onnxPath, string vocabPath, string outputDirectory, BertImportOptions? options = null, bool overwrite = false)
     {
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(onnxPath);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new InvalidInputException($"cannot read ONNX model: {e.Message}", onnxPath, inner: e);
-        }
-        return Import(bytes, onnxPath, File.Exists(vocabPath) ? File.ReadAllBytes(vocabPath) : throw new InvalidInputException("vocabulary not found", vocabPath), outputDirectory, options, overwrite);
+        var bytes = InputFile.ReadAllBytes(onnxPath, InputFile.LargeFileLimit, "ONNX model");
+        return Import(bytes, onnxPath, InputFile.ReadAllBytes(vocabPath, InputFile.SmallFileLimit, "vocabulary"), outputDirectory, options, overwrite);
     }
 
     /// <summary>Imports an ONNX model read from <paramref name="onnx"/>; <paramref name="source"/> names it in errors.</summary>
@@ -32,7 +24,7 @@ public static class OnnxBertImporter
     {
         using var buffer = new MemoryStream();
         onnx.CopyTo(buffer);
-        return Import(buffer.ToArray(), source, File.ReadAllBytes(vocabPath), outputDirectory, options, overwrite);
+        return Import(buffer.ToArray(), source, InputFile.ReadAllBytes(vocabPath, InputFile.SmallFileLimit, "vocabulary"), outputDirectory, options, overwrite);
     }
 
     /// <summary>Imports ONNX bytes and vocabulary bytes (e.g. both read from an assembly's resources).</summary>

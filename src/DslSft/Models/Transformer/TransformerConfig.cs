@@ -61,5 +61,37 @@ public partial class TransformerConfig
             json.Error("position_embedding_type", $"'{PositionEmbeddingType}' is not supported (only \"absolute\")");
         if (UsesRobertaPositions && PadTokenId + 1 >= MaxPositionEmbeddings)
             json.Error("max_position_embeddings", $"{MaxPositionEmbeddings} leaves no room for RoBERTa positions after pad_token_id {PadTokenId}");
+        CheckPlausibleSize(json);
+    }
+
+    /// <summary>The largest size any one dimension may have: 2^24, some 60 times the largest real vocabulary.</summary>
+    public const int MaxDimension = 1 << 24;
+
+    /// <summary>The most layers accepted (the deepest published encoders have 48).</summary>
+    public const int MaxLayers = 1024;
+
+    /// <summary>The most parameters a model may have: 20 billion (80 GB of float32), twice the largest published encoder.</summary>
+    public const double MaxParameters = 20e9;
+
+    /// <summary>
+    /// A corrupt or hand-edited config.json (a vocab_size of 2^31 − 1) would otherwise ask for terabytes; it is refused here,
+    /// before anything is allocated.
+    /// </summary>
+    private void CheckPlausibleSize(Models.ConfigJsonReader json)
+    {
+        foreach (var (key, value) in new (string, int)[]
+                 {
+                     ("vocab_size", VocabSize), ("hidden_size", HiddenSize), ("intermediate_size", IntermediateSize),
+                     ("num_attention_heads", NumAttentionHeads), ("max_position_embeddings", MaxPositionEmbeddings),
+                     ("type_vocab_size", TypeVocabSize), ("num_labels", NumLabels), ("parser_arc_mlp_size", ParserArcMlpSize),
+                     ("parser_rel_mlp_size", ParserRelMlpSize), ("parser_num_relations", ParserNumRelations),
+                 })
+            if (value > MaxDimension) json.Error(key, $"{value} is implausibly large (at most {MaxDimension}); is config.json corrupt?");
+        if (NumHiddenLayers > MaxLayers) json.Error("num_hidden_layers", $"{NumHiddenLayers} is implausibly large (at most {MaxLayers}); is config.json corrupt?");
+        double h = HiddenSize;
+        double parameters = ((double)VocabSize + MaxPositionEmbeddings + TypeVocabSize) * h
+                            + NumHiddenLayers * (4 * h * h + 2 * h * IntermediateSize);
+        if (parameters > MaxParameters)
+            json.Error("hidden_size", $"the model would have about {parameters:0.##e0} parameters (at most {MaxParameters:0e0} are accepted); is config.json corrupt?");
     }
 }

@@ -49,6 +49,7 @@ public static class ComposableSftFile
                 if (value is not TorchTensorRef tensor)
                     throw new InvalidInputException($"abs tensor '{name}' is a {PickleDescribe.TypeName(value)}, expected a tensor or nn.Parameter", file);
                 abs[name] = archive.Materialize(tensor, $"abs tensor '{name}'");
+                SparseFineTuning.ValidateAbs(name, abs[name], file);
             }
         }
         var metadata = new SftMetadata
@@ -96,7 +97,9 @@ public static class ComposableSftFile
         using var valuesTensor = archive.Materialize(valuesRef, $"diff tensor '{name}' values");
         var values = TensorBytes.ToArray<float>(valuesTensor);
         Array.Sort(rowMajor, values); // indices are unique, so the unstable sort is exact
-        return SparseDiff.FromArrays(shape, rowMajor, values);
+        var diff = SparseDiff.FromArrays(shape, rowMajor, values);
+        diff.Validate(name, file);
+        return diff;
     }
 
     /// <summary>

@@ -23,8 +23,7 @@ public static class SafeTensorsFile
     /// <summary>Reads every tensor (as contiguous CPU tensors) and the header metadata.</summary>
     public static Contents Read(string path)
     {
-        if (!File.Exists(path)) throw new InvalidInputException("file not found", path);
-        using var file = File.OpenRead(path);
+        using var file = InputFile.Open(path, "SFT file");
         var (entries, metadata, dataStart) = ReadHeader(file, path);
         var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         try
@@ -36,6 +35,7 @@ public static class SafeTensorsFile
                 file.Position = dataStart + entry.Begin;
                 try { TensorBytes.ReadInto(tensor, file); }
                 catch (EndOfStreamException e) { throw new InvalidInputException($"tensor '{entry.Name}': file is truncated", path, inner: e); }
+                catch (IOException e) { throw new InvalidInputException($"tensor '{entry.Name}': cannot be read: {e.Message}", path, inner: e); }
             }
         }
         catch
@@ -49,8 +49,7 @@ public static class SafeTensorsFile
     /// <summary>Reads only the header metadata (<c>__metadata__</c>), without touching tensor data.</summary>
     public static IReadOnlyDictionary<string, string> ReadMetadata(string path)
     {
-        if (!File.Exists(path)) throw new InvalidInputException("file not found", path);
-        using var file = File.OpenRead(path);
+        using var file = InputFile.Open(path, "SFT file");
         return ReadHeader(file, path).Metadata;
     }
 
@@ -133,6 +132,7 @@ public static class SafeTensorsFile
             throw new InvalidInputException($"not a safetensors file or truncated: header length {headerLength} with {fileLength - 8} bytes after it", path);
         var headerBytes = new byte[headerLength];
         file.ReadExactly(headerBytes);
+        if (!System.Text.Unicode.Utf8.IsValid(headerBytes)) throw new InvalidInputException("safetensors header is not valid UTF-8", path);
         long dataStart = 8 + (long)headerLength;
         long dataLength = fileLength - dataStart;
 
@@ -140,9 +140,11 @@ public static class SafeTensorsFile
         try
         {
             header = JsonNode.Parse(headerBytes) as JsonObject ?? throw new InvalidInputException("safetensors header is not a JSON object", path);
+            _ = header.Count; // the object's properties are materialised lazily; a duplicate key fails here, inside the try
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException)
         {
+            // ArgumentException: a key that appears twice; InvalidOperationException: a string that is no text.
             throw new InvalidInputException($"safetensors header is not valid JSON: {e.Message}", path, inner: e);
         }
 
@@ -184,10 +186,9 @@ public static class SafeTensorsFile
             offsets[1] is not JsonValue e || !e.TryGetValue(out long end))
             throw Bad("data_offsets must be [begin, end]");
         if (begin < 0 || end < begin) throw Bad($"invalid data_offsets [{begin}, {end}]");
-        long numel;
-        try { numel = shape.Aggregate(1L, (a, x) => checked(a * x)); }
-        catch (OverflowException) { throw Bad("shape is too large"); }
-        long expected = numel * TensorBytes.ElementSize(dtype);
+        long expected;
+        try { expected = checked(shape.Aggregate(1L, (a, x) => checked(a * x)) * TensorBytes.ElementSize(dtype)); }
+        catch (OverflowException) { throw Bad($"shape [{string.Join(", ", shape)}] holds more bytes than 64 bits can count"); }
         if (end - begin != expected)
             throw Bad($"data_offsets [{begin}, {end}] hold {end - begin} bytes but {dtypeName} [{string.Join(", ", shape)}] needs {expected}");
         if (end > dataLength)

@@ -79,6 +79,15 @@ public static class SftFile
     /// <summary>Reads only the metadata (cheap: the tensor data is not touched).</summary>
     public static SftMetadata ReadMetadata(string path) => ParseDocument(SafeTensorsFile.ReadMetadata(path), path).Metadata;
 
+    /// <summary>How the file stores its diffs: version 1 is <see cref="SftStorage.Full"/>, version 2 <see cref="SftStorage.Compact"/> (cheap: reads the header).</summary>
+    public static SftStorage ReadStorage(string path)
+    {
+        var header = SafeTensorsFile.ReadMetadata(path);
+        ParseDocument(header, path);
+        var version = System.Text.Json.Nodes.JsonNode.Parse(header[MetadataKey])!["version"]!.GetValue<int>();
+        return version == FullFormatVersion ? SftStorage.Full : SftStorage.Compact;
+    }
+
     private static SparseFineTuning FromContents(SafeTensorsFile.Contents contents, string path)
     {
         var (metadata, shapes, diffOrder, absOrder, storage) = ParseDocument(contents.Metadata, path);
@@ -87,7 +96,11 @@ public static class SftFile
         foreach (var name in diffOrder)
             diffs[name] = storage[name].Decode(name, shapes[name], (key, dtype) => Take(contents, key, dtype, path, known), path);
         var abs = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-        foreach (var name in absOrder) abs[name] = Take(contents, AbsPrefix + name, ScalarType.Float32, path, known);
+        foreach (var name in absOrder)
+        {
+            abs[name] = Take(contents, AbsPrefix + name, ScalarType.Float32, path, known);
+            SparseFineTuning.ValidateAbs(name, abs[name], path);
+        }
         var extra = contents.Tensors.Keys.FirstOrDefault(k => !known.Contains(k));
         if (extra is not null) throw new InvalidInputException($"tensor '{extra}' is not described by the SFT metadata", path);
         return new SparseFineTuning(diffs, abs, metadata);
@@ -134,11 +147,25 @@ public static class SftFile
     private static (SftMetadata Metadata, Dictionary<string, long[]> Shapes, List<string> DiffOrder, List<string> AbsOrder, Dictionary<string, DiffStorage> Storage) ParseDocument(
         IReadOnlyDictionary<string, string> headerMetadata, string path)
     {
+        try
+        {
+            return ParseDocumentFields(headerMetadata, path);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException)
+        {
+            // A key that appears twice, a string that is no text (a lone surrogate escape), a number where text belongs.
+            throw new InvalidInputException($"SFT metadata is malformed: {e.Message}", path, inner: e);
+        }
+    }
+
+    private static (SftMetadata Metadata, Dictionary<string, long[]> Shapes, List<string> DiffOrder, List<string> AbsOrder, Dictionary<string, DiffStorage> Storage) ParseDocumentFields(
+        IReadOnlyDictionary<string, string> headerMetadata, string path)
+    {
         InvalidInputException Bad(string message) => new($"SFT metadata: {message}", path);
         if (!headerMetadata.TryGetValue(MetadataKey, out var text))
             throw new InvalidInputException($"not a DslSft SFT file: the safetensors header has no '{MetadataKey}' metadata (a composable-sft pytorch_diff.bin must be imported instead)", path);
         JsonObject doc;
-        try { doc = JsonNode.Parse(text) as JsonObject ?? throw Bad("not a JSON object"); }
+        try { doc = JsonNode.Parse(text) as JsonObject ?? throw Bad("not a JSON object"); _ = doc.Count; }
         catch (JsonException e) { throw new InvalidInputException($"SFT metadata is not valid JSON: {e.Message}", path, inner: e); }
 
         if (doc["format"]?.GetValueKind() != JsonValueKind.String || doc["format"]!.GetValue<string>() != FormatName) throw Bad($"format must be '{FormatName}'");
@@ -175,6 +202,8 @@ public static class SftFile
         var absOrder = doc["abs"] is JsonArray absNode
             ? absNode.Select(n => n is JsonValue av && av.TryGetValue(out string? s) ? s : throw Bad("abs must list tensor names")).ToList()
             : throw Bad("missing abs");
+        if (absOrder.GroupBy(n => n, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } repeated)
+            throw Bad($"abs lists '{repeated.Key}' twice");
 
         var metadata = new SftMetadata
         {

@@ -35,6 +35,9 @@ public sealed class RestrictedUnpickler
     /// <summary>Storage classes: valid only inside a persistent id, never callable.</summary>
     private static readonly HashSet<string> StorageTypes = new(StringComparer.Ordinal) { "torch.FloatStorage" };
 
+    /// <summary>The deepest nesting of MARKs accepted; torch.save's pickles nest a handful of containers.</summary>
+    public const int MaxMarks = 1000;
+
     private readonly byte[] _data;
     private readonly string _source;
     private readonly Func<PickleTuple, object> _persistentLoad;
@@ -76,7 +79,10 @@ public sealed class RestrictedUnpickler
                 case (byte)'.': // STOP
                     if (_stack.Count != 1 || _marks.Count != 0) throw Error("pickle ended with an unbalanced stack");
                     return _stack[0];
-                case (byte)'(': _marks.Push(_stack.Count); break; // MARK
+                case (byte)'(': // MARK
+                    if (_marks.Count >= MaxMarks) throw Error($"more than {MaxMarks} nested MARKs (SFT pickles nest a few levels deep)");
+                    _marks.Push(_stack.Count);
+                    break;
                 case (byte)'0': Pop(); break; // POP
                 case (byte)'1': PopMark(); break; // POP_MARK
                 case (byte)'2': Push(Peek()); break; // DUP

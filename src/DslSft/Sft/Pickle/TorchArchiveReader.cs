@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using DslSft.IO;
 using DslSft.Sft.Formats;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -26,27 +27,32 @@ public sealed class TorchArchiveReader : IDisposable
         _prefix = prefix;
     }
 
+    /// <summary>
+    /// The largest <c>data.pkl</c> read: 256 MiB, room for about 50 million index steps (composable-sft's largest
+    /// published SFTs need a tenth of that). The unpickled objects take at most about ten times the pickle's size.
+    /// </summary>
+    public const long MaxPickleBytes = 256L << 20;
+
     /// <summary>The unpickled root object (dicts, lists, <see cref="TorchTensorRef"/>s, ...).</summary>
     public object? Root { get; private set; }
 
     /// <summary>Opens and unpickles <paramref name="path"/>; malformed archives raise <see cref="InvalidInputException"/> naming the file.</summary>
     public static TorchArchiveReader Open(string path)
     {
-        if (!File.Exists(path)) throw new InvalidInputException("file not found", path);
-        var file = File.OpenRead(path);
+        var file = InputFile.Open(path, "SFT file");
         ZipArchive zip;
         try
         {
             zip = new ZipArchive(file, ZipArchiveMode.Read);
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is InvalidDataException or IOException or ArgumentException or NotSupportedException)
         {
             file.Dispose();
             throw new InvalidInputException($"not a readable torch.save zip archive (truncated or corrupt?): {e.Message}", path, inner: e);
         }
         try
         {
-            var pickles = zip.Entries.Where(e => e.FullName == "data.pkl" || e.FullName.EndsWith("/data.pkl", StringComparison.Ordinal)).ToList();
+            var pickles = Entries(zip, path).Where(e => e.FullName == "data.pkl" || e.FullName.EndsWith("/data.pkl", StringComparison.Ordinal)).ToList();
             if (pickles.Count != 1)
                 throw new InvalidInputException(pickles.Count == 0
                     ? "no */data.pkl member: not a torch.save zip archive (legacy non-zip torch files are not supported)"
@@ -55,7 +61,7 @@ public sealed class TorchArchiveReader : IDisposable
             var prefix = pickle.FullName.Length > "data.pkl".Length ? pickle.FullName[..^"/data.pkl".Length] : "";
             var reader = new TorchArchiveReader(path, file, zip, prefix);
             reader.CheckByteOrder();
-            var bytes = reader.ReadMember(pickle);
+            var bytes = ZipMember.ReadAll(pickle, MaxPickleBytes, path);
             reader.Root = RestrictedUnpickler.Load(bytes, $"{path}:{pickle.FullName}", reader.PersistentLoad);
             return reader;
         }
@@ -67,6 +73,16 @@ public sealed class TorchArchiveReader : IDisposable
         }
     }
 
+    /// <summary>The members, read from the central directory on first use (where a corrupt directory is found).</summary>
+    private static IReadOnlyList<ZipArchiveEntry> Entries(ZipArchive zip, string path)
+    {
+        try { return zip.Entries; }
+        catch (Exception e) when (e is InvalidDataException or IOException)
+        {
+            throw new InvalidInputException($"not a readable torch.save zip archive (corrupt central directory): {e.Message}", path, inner: e);
+        }
+    }
+
     /// <summary>
     /// A contiguous float32 CPU tensor with the values <paramref name="reference"/> describes (a copy: tensors that
     /// shared a storage in the file do not share memory here). <paramref name="what"/> names it in errors.
@@ -75,15 +91,17 @@ public sealed class TorchArchiveReader : IDisposable
     {
         var storage = reference.Storage;
         var entry = Member($"data/{storage.Key}") ?? throw new InvalidInputException($"{what}: storage '{storage.Key}' is missing from the archive", _path);
+        // PersistentLoad checked the declared size against the pickle's element count and the compression ratio.
         using var flat = torch.empty(storage.ElementCount, ScalarType.Float32);
         try
         {
-            using var stream = entry.Open();
+            using var stream = ZipMember.OpenChecked(entry, _path, what);
             TensorBytes.ReadInto(flat, stream);
+            stream.Finish();
         }
-        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or IOException)
+        catch (EndOfStreamException e)
         {
-            throw new InvalidInputException($"{what}: storage '{storage.Key}' cannot be read (truncated or corrupt archive): {e.Message}", _path, inner: e);
+            throw new InvalidInputException($"{what}: storage '{storage.Key}' is truncated", _path, inner: e);
         }
         if (reference.ElementCount == 0) return torch.empty(reference.Size, ScalarType.Float32);
         using var view = flat.as_strided(reference.Size, reference.Stride, reference.StorageOffset);
@@ -103,8 +121,9 @@ public sealed class TorchArchiveReader : IDisposable
             return known;
         }
         var entry = Member($"data/{key}") ?? throw new InvalidInputException($"storage '{key}' is missing from the archive", _path);
-        if (entry.Length != numel * sizeof(float))
-            throw new InvalidInputException($"storage '{key}' has {entry.Length} bytes but the pickle declares {numel} float32 elements ({numel * sizeof(float)} bytes)", _path);
+        if (numel > long.MaxValue / sizeof(float) || entry.Length != numel * sizeof(float))
+            throw new InvalidInputException($"storage '{key}' has {entry.Length} bytes but the pickle declares {numel} float32 elements", _path);
+        ZipMember.CheckDeclaredSize(entry, long.MaxValue, _path);
         var storage = new TorchStorageRef(key, type.FullName, location, numel);
         _storages[key] = storage;
         return storage;
@@ -115,26 +134,11 @@ public sealed class TorchArchiveReader : IDisposable
         // Newer PyTorch writes the storages' byte order; older archives (like composable-sft's) are little-endian.
         var entry = Member("byteorder");
         if (entry is null) return;
-        var order = System.Text.Encoding.ASCII.GetString(ReadMember(entry)).Trim();
+        var order = System.Text.Encoding.ASCII.GetString(ZipMember.ReadAll(entry, 64, _path)).Trim();
         if (order != "little") throw new InvalidInputException($"storages are '{order}'-endian; only little-endian archives are supported", _path);
     }
 
     private ZipArchiveEntry? Member(string name) => _zip.GetEntry(_prefix.Length == 0 ? name : $"{_prefix}/{name}");
-
-    private byte[] ReadMember(ZipArchiveEntry entry)
-    {
-        try
-        {
-            using var stream = entry.Open();
-            using var buffer = new MemoryStream();
-            stream.CopyTo(buffer);
-            return buffer.ToArray();
-        }
-        catch (Exception e) when (e is InvalidDataException or IOException)
-        {
-            throw new InvalidInputException($"member {entry.FullName} cannot be read (truncated or corrupt archive): {e.Message}", _path, inner: e);
-        }
-    }
 
     public void Dispose()
     {

@@ -23,13 +23,20 @@ internal static class TorchConstructors
         var tensor = new TorchTensorRef(storage, offset, LongTuple(size, "size", error), LongTuple(stride, "stride", error), requiresGrad);
         if (tensor.Size.Length != tensor.Stride.Length) throw error($"size has {tensor.Size.Length} dims but stride has {tensor.Stride.Length}");
         if (tensor.Size.Any(d => d < 0) || tensor.Stride.Any(s => s < 0)) throw error("negative size or stride");
-        // The last element reached must lie inside the storage.
-        if (tensor.ElementCount > 0)
+        // The last element reached must lie inside the storage; sizes and strides are the file's, so count in checked arithmetic.
+        try
         {
-            long last = offset;
-            for (int i = 0; i < tensor.Size.Length; i++) last += (tensor.Size[i] - 1) * tensor.Stride[i];
-            if (last >= storage.ElementCount)
-                throw error($"tensor of size [{string.Join(", ", tensor.Size)}] at offset {offset} reaches element {last} of a storage with {storage.ElementCount} elements");
+            if (tensor.ElementCount > 0)
+            {
+                long last = offset;
+                for (int i = 0; i < tensor.Size.Length; i++) last = checked(last + (tensor.Size[i] - 1) * tensor.Stride[i]);
+                if (last >= storage.ElementCount)
+                    throw error($"tensor of size [{string.Join(", ", tensor.Size)}] at offset {offset} reaches element {last} of a storage with {storage.ElementCount} elements");
+            }
+        }
+        catch (OverflowException)
+        {
+            throw error($"tensor of size [{string.Join(", ", tensor.Size)}] with stride [{string.Join(", ", tensor.Stride)}] at offset {offset} reaches past 64-bit element counts");
         }
         return tensor;
     }

@@ -25,13 +25,14 @@ internal sealed class TorchZipWriter
     public void Add(string name, long length, Func<IEnumerable<ReadOnlyMemory<byte>>> chunks)
     {
         var fullName = $"{_prefix}/{name}";
-        uint crc = 0;
+        var checksum = new System.IO.Hashing.Crc32();
         long counted = 0;
         foreach (var chunk in chunks())
         {
-            crc = Crc32.Append(crc, chunk.Span);
+            checksum.Append(chunk.Span);
             counted += chunk.Length;
         }
+        uint crc = checksum.GetCurrentHashAsUInt32();
         if (counted != length) throw new InvalidOperationException($"{fullName}: produced {counted} bytes, expected {length}");
 
         long offset = _out.Position;
