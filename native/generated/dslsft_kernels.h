@@ -30,7 +30,9 @@ extern "C" {
 /* One AdamW step (Loshchilov and Hutter, decoupled weight decay) for one parameter element, in
  * PyTorch's order and formula, plus an optional L1 pull toward the pretrained value theta0 (the
  * subgradient l1 * sign(param - theta0) joins the gradient; l1 already normalised by the caller, 0
- * disables it). biasCorrection1 = 1 - beta1^t and biasCorrection2 = 1 - beta2^t for step t (from 1). */
+ * disables it). biasCorrection1 = 1 - beta1^t and biasCorrection2 = 1 - beta2^t for step t (from 1).
+ * The gradient is compact: in the sparse forms it is the K-length gradient at the selected entries,
+ * which the sparse phase computes directly (sampled weight gradients) without a dense gradient tensor. */
 DSLSFT_API dslsft_status dslsft_adamw_dense(int64_t n, float* param, const float* grad, float* m, float* v,
                                             const float* theta0, float lr, float beta1, float beta2, float eps,
                                             float weightDecay, float biasCorrection1, float biasCorrection2,
@@ -42,7 +44,7 @@ DSLSFT_API dslsft_status dslsft_adamw_sparse(int64_t n, const int64_t* indices, 
                                              int32_t check_indices);
 DSLSFT_API dslsft_status dslsft_adamw_multi(int64_t num_tensors, const int64_t* sizes,
                                             const int64_t* const* indices, const int64_t* counts,
-                                            int64_t total_count, float* const* param, const float* const* grad,
+                                            int64_t total_count, float* const* param, const float* grad,
                                             float* m, float* v, const float* theta0, float lr, float beta1,
                                             float beta2, float eps, float weightDecay, float biasCorrection1,
                                             float biasCorrection2, float l1, int32_t check_indices);
@@ -59,12 +61,11 @@ DSLSFT_API dslsft_status dslsft_cuda_adamw_sparse(int64_t n, const int64_t* indi
                                                   void* stream);
 DSLSFT_API dslsft_status dslsft_cuda_adamw_multi(int64_t num_tensors, const int64_t* sizes,
                                                  const int64_t* const* indices, const int64_t* counts,
-                                                 int64_t total_count, float* const* param,
-                                                 const float* const* grad, float* m, float* v,
-                                                 const float* theta0, float lr, float beta1, float beta2,
-                                                 float eps, float weightDecay, float biasCorrection1,
-                                                 float biasCorrection2, float l1, int32_t check_indices,
-                                                 void* stream);
+                                                 int64_t total_count, float* const* param, const float* grad,
+                                                 float* m, float* v, const float* theta0, float lr,
+                                                 float beta1, float beta2, float eps, float weightDecay,
+                                                 float biasCorrection1, float biasCorrection2, float l1,
+                                                 int32_t check_indices, void* stream);
 
 /* ---- gather ---- */
 /* Copies one selected element: gathered[k] = source[idx[k]]. */

@@ -32,10 +32,15 @@ typedef struct dslsft_selection_tensor {
  * +Inf ranks above every finite value, and -0 equals +0. A NaN in an eligible entry is an error that names
  * the tensor and the flat index (status DSLSFT_ERR_INVALID_ARGUMENT).
  * out_indices: k slots; receives the per-tensor sorted lists back to back. out_counts: tensor_count slots.
- * Fails when k exceeds the number of eligible entries. Time O(N) (two passes over θ and θ0 in the usual
- * case), extra memory O(histogram + candidates), never O(N). */
+ * Fails when k exceeds the number of eligible entries. Time O(N) (two passes over θ and θ0, plus a sample of
+ * 64 Ki entries), extra memory O(histograms + candidates), never O(N). */
 DSLSFT_API dslsft_status dslsft_topk_abs_diff(const dslsft_selection_tensor* tensors, int32_t tensor_count,
                                               int64_t k, int64_t* out_indices, int64_t* out_counts);
+
+/* Whether dslsft_topk_abs_diff on this thread predicts the threshold's range from a sample (default 1), which
+ * keeps it at two passes however many keys are nearly equal. 0 is for tests and diagnostics (the other paths:
+ * two passes, or three when the K-th key's high-bit bin is huge). The result is the same either way. */
+DSLSFT_API void dslsft_topk_set_prediction(int32_t enabled);
 
 /* Scratch memory (bytes, at its peak) and passes over θ/θ0 of the last successful dslsft_topk_abs_diff on
  * this thread (0 and 0 after K = 0). For benchmarks and diagnostics; either pointer may be NULL. */
@@ -64,6 +69,15 @@ DSLSFT_API dslsft_status dslsft_compact_abs_diff_above(const float* values, cons
                                                        float threshold, int64_t* out_indices, int64_t capacity,
                                                        int64_t* out_count);
 
+/* ---- sampled dense-dense product (SDDMM) ----------------------------------------------------------- */
+/* out[k] += Σ_t a[r·len + t] · b[c·len + t] with r = indices[k] / cols and c = indices[k] % cols: the entries
+ * `indices` (row-major flat, strictly increasing, inside [0, rows·cols)) of A·Bᵀ for A [rows, len] and
+ * B [cols, len], both row-major. It accumulates, so several products (micro-batches, a weight used twice) add up.
+ * The LT-SFT sparse phase uses it for a Linear weight's gradient at the selected entries: A = dYᵀ, B = Xᵀ.
+ * Time O(count · len), no extra memory. */
+DSLSFT_API dslsft_status dslsft_sddmm(const float* a, const float* b, int64_t rows, int64_t cols, int64_t len,
+                                      const int64_t* indices, int64_t count, float* out);
+
 /* ---- validation ------------------------------------------------------------------------------------ */
 /* Checks that indices[0, count) is strictly increasing and inside [0, n). On failure the message names the
  * tensor (`name`, may be NULL) and the position: DSLSFT_ERR_OUT_OF_RANGE or DSLSFT_ERR_NOT_SORTED. */
@@ -74,6 +88,10 @@ DSLSFT_API dslsft_status dslsft_validate_indices(const char* name, const int64_t
  * memory; values, base, excluded and out_indices are device memory. Synchronous. */
 DSLSFT_API dslsft_status dslsft_cuda_topk_abs_diff(const dslsft_selection_tensor* tensors, int32_t tensor_count,
                                                    int64_t k, int64_t* out_indices, int64_t* out_counts);
+/* Same contract as dslsft_sddmm; a, b, indices and out are device memory (indices outside [0, rows·cols) are
+ * skipped, not reported: the list is not copied back to be checked). Synchronous. */
+DSLSFT_API dslsft_status dslsft_cuda_sddmm(const float* a, const float* b, int64_t rows, int64_t cols, int64_t len,
+                                           const int64_t* indices, int64_t count, float* out);
 /* Same contract as dslsft_compact_mask; mask and out_indices are device memory, out_count is host memory. */
 DSLSFT_API dslsft_status dslsft_cuda_compact_mask(const uint8_t* mask, int64_t n, int64_t* out_indices,
                                                   int64_t capacity, int64_t* out_count);

@@ -16,6 +16,9 @@ DSLSFT_API dslsft_status dslsft_cuda_topk_abs_diff(const dslsft_selection_tensor
 DSLSFT_API dslsft_status dslsft_cuda_compact_mask(const uint8_t*, int64_t, int64_t*, int64_t, int64_t*) {
   return not_built("dslsft_cuda_compact_mask");
 }
+DSLSFT_API dslsft_status dslsft_cuda_sddmm(const float*, const float*, int64_t, int64_t, int64_t, const int64_t*, int64_t, float*) {
+  return not_built("dslsft_cuda_sddmm");
+}
 DSLSFT_API int32_t dslsft_sparse_cuda_device_count(void) { return 0; }
 DSLSFT_API dslsft_status dslsft_sparse_cuda_alloc(void** out_pointer, int64_t) {
   if (out_pointer) *out_pointer = nullptr;

@@ -10,8 +10,17 @@
 // If the boundary bin is too big for the candidate budget (e.g. many equal values), pass 2 histograms the
 // low bits of that bin instead and a third pass writes the result.
 //
+// That third pass is what trained weights used to need: after a few Adam steps millions of |θ − θ0| are nearly
+// equal, so the boundary bin is huge. So before pass 1 a small sample (64 Ki entries, a few percent of one pass)
+// predicts the few high bins the K-th key will fall in, and pass 1 also counts those bins' keys at full
+// resolution, per slice. When the prediction holds, the exact threshold key and every slice's quota of ties
+// are known after pass 1, and pass 2 writes the result: two passes whatever the bin sizes. When it misses
+// (a rare, badly unrepresentative sample), the paths above take over; the result is exact either way.
+//
 // Order of ties: keys equal to the K-th key are taken by increasing global position (tensor position,
 // then flat index), which is what "first in the slice order" gives because slices are ordered.
+#include <cmath>
+#include <functional>
 #include "sparse_common.hpp"
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -23,6 +32,7 @@ namespace {
 // What the last call on this thread needed (dslsft_topk_last_stats): benchmarks report it.
 thread_local int64_t last_scratch_bytes = 0;
 thread_local int32_t last_passes = 0;
+thread_local bool predict_threshold = true;  // dslsft_topk_set_prediction (tests reach the other paths with it off)
 
 constexpr int kLowBitCount = 16;
 constexpr uint32_t kHighBins = 1u << (31 - kLowBitCount);  // keys have 31 significant bits
@@ -30,6 +40,8 @@ constexpr uint32_t kLowBins = 1u << kLowBitCount;
 constexpr uint32_t kLowMask = kLowBins - 1;
 constexpr int64_t kSliceLimit = INT64_C(1) << 31;  // per-slice counts are uint32
 constexpr int64_t kPackedPositionLimit = INT64_C(1) << 47;  // candidate = position << 16 | low bits
+constexpr int64_t kSampleBlocks = 1024, kSampleBlock = 64;     // the threshold sample: 64 Ki entries, spread out
+constexpr uint32_t kMaxFineBins = 8;  // high bins counted at full resolution: 8 × 256 KiB per slice at most
 
 // Reads θ (and θ0) of one run in blocks and gives each block's keys to visit(first_index, keys, count).
 // Computing a whole block of keys first lets that loop vectorize; the histogram/selection loops that follow
@@ -105,18 +117,86 @@ dslsft_status report_first_nan(const char* fn, const GlobalLayout& layout) {
 void write_selected(const Slices& slices, int64_t above_key, uint32_t tie_key, const std::vector<int64_t>& quota,
                     const std::vector<int64_t>& offset, int64_t* out) {
   const GlobalLayout& layout = slices.layout;
+  // Only keys >= the lower of the two limits can be written: test 16 at a time, then visit the hits.
+  const uint32_t lowest = static_cast<uint32_t>(std::min<int64_t>(above_key + 1, tie_key));
 #pragma omp parallel for schedule(static, 1)
   for (int64_t s = 0; s < slices.count; s++) {
     int64_t w = offset[s], taken = 0;
     const int64_t q = quota[s];
     layout.for_each_run(slices.begin(s), slices.end(s), [&](int32_t t, int64_t start, int64_t stop) {
       const int64_t tensor_begin = layout.begin[t];
-      for_each_key(layout.tensors[t], start, stop, [&](int64_t i, uint32_t key) {
-        if (static_cast<int64_t>(key) > above_key) out[w++] = tensor_begin + i;
-        else if (key == tie_key && taken < q) { out[w++] = tensor_begin + i; taken++; }
+      for_each_key_block(layout.tensors[t], start, stop, [&](int64_t first, const uint32_t* keys, int count) {
+        for (int j0 = 0; j0 < count; j0 += 16) {
+          uint32_t hits = at_least_16(keys + j0, lowest);
+          if (count - j0 < 16) hits &= (1u << (count - j0)) - 1;
+          while (hits) {
+            const int j = j0 + __builtin_ctz(hits);
+            hits &= hits - 1;
+            const uint32_t key = keys[j];
+            if (static_cast<int64_t>(key) > above_key) out[w++] = tensor_begin + first + j;
+            else if (key == tie_key && taken < q) { out[w++] = tensor_begin + first + j; taken++; }
+          }
+        }
       });
     });
   }
+}
+
+// The high bins [first, last] that the K-th largest key very probably falls in, from the keys of a spread-out
+// sample: the sample's rank for k, widened by 6 standard deviations of a binomial count (plus 16), read off the
+// sorted sample keys. Returns false when the window spans more than kMaxFineBins bins (too wide to count finely).
+bool predict_boundary_bins(const GlobalLayout& layout, int64_t k, uint32_t* first, uint32_t* last) {
+  const int64_t total = layout.total(), eligible = layout.eligible_total();
+  std::vector<uint32_t> sample;
+  const int64_t blocks = std::min<int64_t>(kSampleBlocks, std::max<int64_t>(1, total / kSampleBlock));
+  for (int64_t b = 0; b < blocks; b++) {
+    const int64_t g0 = total / blocks * b;
+    layout.for_each_run(g0, std::min(total, g0 + kSampleBlock), [&](int32_t t, int64_t start, int64_t stop) {
+      for_each_key(layout.tensors[t], start, stop, [&](int64_t, uint32_t key) { sample.push_back(key); });
+    });
+  }
+  const int64_t m = static_cast<int64_t>(sample.size());
+  if (m == 0 || eligible == 0) return false;
+  const double rank = static_cast<double>(k) * m / eligible;  // expected sample rank of the K-th key (from the top)
+  const double spread = 6 * std::sqrt(rank) + 16;
+  const int64_t high_rank = std::max<int64_t>(0, static_cast<int64_t>(rank - spread));
+  const int64_t low_rank = std::min<int64_t>(m - 1, static_cast<int64_t>(rank + spread));
+  auto descending = std::greater<uint32_t>();
+  std::nth_element(sample.begin(), sample.begin() + high_rank, sample.end(), descending);
+  const uint32_t high_key = sample[high_rank];
+  std::nth_element(sample.begin(), sample.begin() + low_rank, sample.end(), descending);
+  const uint32_t low_key = sample[low_rank];
+  *first = std::min(low_key, kInfinityKey) >> kLowBitCount;
+  *last = std::min(high_key, kInfinityKey) >> kLowBitCount;
+  return *last - *first < kMaxFineBins;
+}
+
+// The last step when every slice's boundary-bin keys are counted by their low bits (slice_low: S histograms of
+// kLowBins, each `stride` apart): the exact threshold key, each slice's quota of keys equal to it (taken by
+// increasing position) and its output offset; then one pass writes everything above the threshold plus the quotas.
+void write_from_low_counts(const Slices& slices, uint32_t boundary, int64_t need, const std::vector<int64_t>& sure,
+                           const uint32_t* slice_low, size_t stride, int64_t* out) {
+  const int64_t S = slices.count;
+  std::vector<int64_t> low_total(kLowBins, 0);
+  for (int64_t s = 0; s < S; s++)
+    for (uint32_t b = 0; b < kLowBins; b++) low_total[b] += slice_low[static_cast<size_t>(s) * stride + b];
+  int64_t above_low = 0;
+  uint32_t low = kLowMask;
+  while (above_low + low_total[low] < need) above_low += low_total[low--];
+  int64_t ties_left = need - above_low;
+  std::vector<int64_t> offset(S, 0), quota(S, 0);
+  int64_t written = 0;
+  for (int64_t s = 0; s < S; s++) {
+    const uint32_t* hist = slice_low + static_cast<size_t>(s) * stride;
+    int64_t greater = sure[s];
+    for (uint32_t b = low + 1; b < kLowBins; b++) greater += hist[b];
+    quota[s] = std::min<int64_t>(hist[low], ties_left);
+    ties_left -= quota[s];
+    offset[s] = written;
+    written += greater + quota[s];
+  }
+  const uint32_t threshold = (boundary << kLowBitCount) | low;
+  write_selected(slices, threshold, threshold, quota, offset, out);
 }
 
 // Merges the sorted positions chosen[0, m) into the sorted out[0, n) (capacity n + m), from the back.
@@ -143,6 +223,17 @@ dslsft_status topk(const dslsft_selection_tensor* tensors, int32_t tensor_count,
   const Slices slices{layout, std::max<int64_t>(max_threads(), (total + kSliceLimit - 1) / kSliceLimit)};
   const int64_t S = slices.count;
 
+  // ---- prediction: the few high bins the K-th key will fall in, counted at full resolution in pass 1 --
+  uint32_t fine_first = 1, fine_last = 0;  // an empty range: no fine counts
+  // Inputs not much bigger than the sample skip it (it would read most of them).
+  if (predict_threshold && total >= 2 * kSampleBlocks * kSampleBlock && !predict_boundary_bins(layout, k, &fine_first, &fine_last)) {
+    fine_first = 1;
+    fine_last = 0;
+  }
+  const uint32_t fine_bins = fine_last >= fine_first ? fine_last - fine_first + 1 : 0;
+  const size_t fine_size = static_cast<size_t>(fine_bins) << kLowBitCount;
+  std::vector<uint32_t> slice_fine(static_cast<size_t>(S) * fine_size, 0);
+
   // ---- pass 1: per-slice histograms of the high key bits ------------------------------------------
   // Two interleaved histograms per slice: runs of equal bins (common: the values cluster) would otherwise
   // stall on the previous increment of the same counter.
@@ -154,6 +245,8 @@ dslsft_status topk(const dslsft_selection_tensor* tensors, int32_t tensor_count,
 #pragma omp for schedule(static, 1)
     for (int64_t s = 0; s < S; s++) {
       uint32_t* even = &slice_hist[static_cast<size_t>(s) * kHighBins];
+      uint32_t* fine = fine_size ? &slice_fine[static_cast<size_t>(s) * fine_size] : nullptr;
+      const uint32_t fine_lowest = fine_first << kLowBitCount, fine_span = static_cast<uint32_t>(fine_size);
       std::fill(odd.begin(), odd.end(), 0);
       uint32_t nan = 0;
       layout.for_each_run(slices.begin(s), slices.end(s), [&](int32_t t, int64_t start, int64_t stop) {
@@ -167,6 +260,10 @@ dslsft_status topk(const dslsft_selection_tensor* tensors, int32_t tensor_count,
             odd[keys[j + 1] >> kLowBitCount]++;
           }
           if (j < count) even[keys[j] >> kLowBitCount]++;
+          // Keys in the predicted bins, at full resolution (unsigned wrap-around makes this one compare).
+          if (fine)
+            for (j = 0; j < count; j++)
+              if (keys[j] - fine_lowest < fine_span) fine[keys[j] - fine_lowest]++;
         });
       });
       for (uint32_t b = 0; b < kHighBins; b++) even[b] += odd[b];
@@ -193,8 +290,19 @@ dslsft_status topk(const dslsft_selection_tensor* tensors, int32_t tensor_count,
   }
   const int64_t boundary_size = bin_total[boundary];
   slice_hist = std::vector<uint32_t>();  // free the pass-1 histograms before the next allocations
-  const int64_t pass1_bytes = (S + max_threads()) * int64_t{kHighBins} * 4 + int64_t{kHighBins} * 8;
+  const int64_t pass1_bytes = (S + max_threads()) * int64_t{kHighBins} * 4 + int64_t{kHighBins} * 8 +
+                              static_cast<int64_t>(slice_fine.size()) * 4;
   last_passes = 2;
+
+  // ---- the prediction held: the exact threshold and each slice's ties are known; pass 2 writes ------
+  if (boundary >= fine_first && boundary <= fine_last && need < boundary_size) {
+    const size_t bin_offset = static_cast<size_t>(boundary - fine_first) << kLowBitCount;
+    write_from_low_counts(slices, boundary, need, sure, slice_fine.data() + bin_offset, fine_size, out_indices);
+    last_scratch_bytes = pass1_bytes + int64_t{kLowBins} * 8;
+    global_to_per_tensor(layout, out_indices, k, out_counts);
+    return DSLSFT_OK;
+  }
+  slice_fine = std::vector<uint32_t>();
 
   // ---- the whole boundary bin is selected: one more pass writes everything >= its lowest key ------
   if (need == boundary_size) {
@@ -272,26 +380,7 @@ dslsft_status topk(const dslsft_selection_tensor* tensors, int32_t tensor_count,
       });
     });
   }
-  std::vector<int64_t> low_total(kLowBins, 0);
-  for (int64_t s = 0; s < S; s++)
-    for (uint32_t b = 0; b < kLowBins; b++) low_total[b] += slice_low[static_cast<size_t>(s) * kLowBins + b];
-  int64_t above_low = 0;
-  uint32_t low = kLowMask;
-  while (above_low + low_total[low] < need) above_low += low_total[low--];
-  int64_t ties_left = need - above_low;
-  std::vector<int64_t> offset(S, 0), quota(S, 0);
-  int64_t written = 0;
-  for (int64_t s = 0; s < S; s++) {
-    const uint32_t* hist = &slice_low[static_cast<size_t>(s) * kLowBins];
-    int64_t greater = sure[s];
-    for (uint32_t b = low + 1; b < kLowBins; b++) greater += hist[b];
-    quota[s] = std::min<int64_t>(hist[low], ties_left);
-    ties_left -= quota[s];
-    offset[s] = written;
-    written += greater + quota[s];
-  }
-  const uint32_t threshold = (boundary << kLowBitCount) | low;
-  write_selected(slices, threshold, threshold, quota, offset, out_indices);
+  write_from_low_counts(slices, boundary, need, sure, slice_low.data(), kLowBins, out_indices);
   last_passes = 3;
   last_scratch_bytes = std::max(pass1_bytes, S * int64_t{kLowBins} * 4 + int64_t{kLowBins} * 8 + int64_t{kHighBins} * 8);
   global_to_per_tensor(layout, out_indices, k, out_counts);
@@ -300,6 +389,8 @@ dslsft_status topk(const dslsft_selection_tensor* tensors, int32_t tensor_count,
 
 }  // namespace
 }  // namespace dslsft::sparse
+
+extern "C" DSLSFT_API void dslsft_topk_set_prediction(int32_t enabled) { dslsft::sparse::predict_threshold = enabled != 0; }
 
 extern "C" DSLSFT_API void dslsft_topk_last_stats(int64_t* scratch_bytes, int32_t* passes) {
   if (scratch_bytes) *scratch_bytes = dslsft::sparse::last_scratch_bytes;

@@ -60,9 +60,9 @@ void test_sparse() {
   const int64_t n = 2000, k = 300;
   Scalars s;
   auto idx = sorted_indices(n, k, 6);
-  auto p = random_vector(n, 7), g = random_vector(n, 8), m = random_vector(k, 9), v = random_vector(k, 10, 0, 1), t0 = random_vector(k, 11);
+  auto p = random_vector(n, 7), g = random_vector(k, 8), m = random_vector(k, 9), v = random_vector(k, 10, 0, 1), t0 = random_vector(k, 11);
   auto rp = p, rm = m, rv = v;
-  for (int64_t j = 0; j < k; ++j) reference(rp[idx[j]], g[idx[j]], rm[j], rv[j], t0[j], s);
+  for (int64_t j = 0; j < k; ++j) reference(rp[idx[j]], g[j], rm[j], rv[j], t0[j], s);  // the gradient is compact
   CHECK(dslsft_adamw_sparse(n, idx.data(), k, p.data(), g.data(), m.data(), v.data(), t0.data(), s.lr, s.beta1, s.beta2, s.eps, s.wd, s.bc1, s.bc2, s.l1, 1) == DSLSFT_OK);
   for (int64_t i = 0; i < n; ++i) CHECK_NEAR(p[i], rp[i], 1e-6 + 1e-5 * std::fabs(rp[i]));
   for (int64_t j = 0; j < k; ++j) { CHECK_NEAR(m[j], rm[j], 1e-7); CHECK_NEAR(v[j], rv[j], 1e-7); }
@@ -88,39 +88,39 @@ void test_multi() {
   const std::vector<int64_t> sizes = {100, 7, 0, 64};
   const std::vector<int64_t> counts = {10, 7, 0, 1};
   std::vector<std::vector<int64_t>> idx;
-  std::vector<std::vector<float>> params, grads;
+  std::vector<std::vector<float>> params;
   int64_t total = 0;
   for (size_t t = 0; t < sizes.size(); ++t) {
     idx.push_back(sorted_indices(sizes[t], counts[t], 20 + t));
     params.push_back(random_vector(sizes[t], 30 + t));
-    grads.push_back(random_vector(sizes[t], 40 + t));
     total += counts[t];
   }
+  auto g = random_vector(total, 40);  // compact: the gradients at the selected entries, tensor after tensor
   auto m = random_vector(total, 50), v = random_vector(total, 51, 0, 1), t0 = random_vector(total, 52);
   auto rparams = params; auto rm = m, rv = v;
   int64_t offset = 0;
   for (size_t t = 0; t < sizes.size(); ++t) {
-    for (int64_t j = 0; j < counts[t]; ++j) reference(rparams[t][idx[t][j]], grads[t][idx[t][j]], rm[offset + j], rv[offset + j], t0[offset + j], s);
+    for (int64_t j = 0; j < counts[t]; ++j) reference(rparams[t][idx[t][j]], g[offset + j], rm[offset + j], rv[offset + j], t0[offset + j], s);
     offset += counts[t];
   }
-  std::vector<const int64_t*> idx_ptrs; std::vector<float*> p_ptrs; std::vector<const float*> g_ptrs;
-  for (size_t t = 0; t < sizes.size(); ++t) { idx_ptrs.push_back(idx[t].data()); p_ptrs.push_back(params[t].data()); g_ptrs.push_back(grads[t].data()); }
+  std::vector<const int64_t*> idx_ptrs; std::vector<float*> p_ptrs;
+  for (size_t t = 0; t < sizes.size(); ++t) { idx_ptrs.push_back(idx[t].data()); p_ptrs.push_back(params[t].data()); }
   const int64_t T = (int64_t)sizes.size();
-  CHECK(dslsft_adamw_multi(T, sizes.data(), idx_ptrs.data(), counts.data(), total, p_ptrs.data(), g_ptrs.data(), m.data(), v.data(), t0.data(),
+  CHECK(dslsft_adamw_multi(T, sizes.data(), idx_ptrs.data(), counts.data(), total, p_ptrs.data(), g.data(), m.data(), v.data(), t0.data(),
                            s.lr, s.beta1, s.beta2, s.eps, s.wd, s.bc1, s.bc2, s.l1, 1) == DSLSFT_OK);
   for (size_t t = 0; t < sizes.size(); ++t)
     for (int64_t i = 0; i < sizes[t]; ++i) CHECK_NEAR(params[t][i], rparams[t][i], 1e-6 + 1e-5 * std::fabs(rparams[t][i]));
   for (int64_t c = 0; c < total; ++c) { CHECK_NEAR(m[c], rm[c], 1e-7); CHECK_NEAR(v[c], rv[c], 1e-7); }
 
   // the counts must add up to the compact length; an out-of-range index names its tensor
-  CHECK(dslsft_adamw_multi(T, sizes.data(), idx_ptrs.data(), counts.data(), total + 1, p_ptrs.data(), g_ptrs.data(), m.data(), v.data(), t0.data(),
+  CHECK(dslsft_adamw_multi(T, sizes.data(), idx_ptrs.data(), counts.data(), total + 1, p_ptrs.data(), g.data(), m.data(), v.data(), t0.data(),
                            s.lr, s.beta1, s.beta2, s.eps, s.wd, s.bc1, s.bc2, s.l1, 1) == DSLSFT_ERR_INVALID_ARGUMENT);
   idx[3][0] = 64;
-  CHECK(dslsft_adamw_multi(T, sizes.data(), idx_ptrs.data(), counts.data(), total, p_ptrs.data(), g_ptrs.data(), m.data(), v.data(), t0.data(),
+  CHECK(dslsft_adamw_multi(T, sizes.data(), idx_ptrs.data(), counts.data(), total, p_ptrs.data(), g.data(), m.data(), v.data(), t0.data(),
                            s.lr, s.beta1, s.beta2, s.eps, s.wd, s.bc1, s.bc2, s.l1, 1) == DSLSFT_ERR_OUT_OF_RANGE);
   CHECK(std::strstr(dslsft_last_error(), "of tensor 3") != nullptr);
   p_ptrs[1] = nullptr;
-  CHECK(dslsft_adamw_multi(T, sizes.data(), idx_ptrs.data(), counts.data(), total, p_ptrs.data(), g_ptrs.data(), m.data(), v.data(), t0.data(),
+  CHECK(dslsft_adamw_multi(T, sizes.data(), idx_ptrs.data(), counts.data(), total, p_ptrs.data(), g.data(), m.data(), v.data(), t0.data(),
                            s.lr, s.beta1, s.beta2, s.eps, s.wd, s.bc1, s.bc2, s.l1, 0) == DSLSFT_ERR_INVALID_ARGUMENT);
   CHECK(dslsft_adamw_multi(0, nullptr, nullptr, nullptr, 0, nullptr, nullptr, nullptr, nullptr, nullptr,
                            s.lr, s.beta1, s.beta2, s.eps, s.wd, s.bc1, s.bc2, s.l1, 1) == DSLSFT_OK);

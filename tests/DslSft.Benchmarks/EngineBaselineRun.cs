@@ -61,7 +61,7 @@ internal static class EngineBaselineRun
                 recorder.StepStarted(phase);
                 using (var scope = NewDisposeScope())
                 {
-                    var loss = EngineBenchmarkModel.Loss(model, batches.Current, labelsOnly: false, dropLogits: true);
+                    var loss = EngineBenchmarkModel.Loss(model, batches.Current, labelsOnly: false);
                     recorder.EndSegment($"{phase}.forward");
                     loss.backward();
                     L1Loss(maskable, original, EngineBenchmark.L1 / parameterCount).backward();

@@ -52,16 +52,25 @@ internal static class EngineBenchmarkModel
     }
 
     /// <summary>
-    /// The model's MLM loss. <paramref name="labelsOnly"/>: decode only the masked positions
-    /// (<see cref="MlmBatch.ToModelBatch"/>); otherwise logits at every position, as HF's BertForMaskedLM computes them.
-    /// <paramref name="dropLogits"/>: free the logits before backward, as HF's Trainer does (compute_loss keeps only
-    /// the loss); without it they live until the update's dispose scope ends, as with the CLI's
-    /// <c>b =&gt; model.Forward(b).Loss!</c>.
+    /// Floating-point operations of one forward + backward on a batch (matrix products only; element-wise work is
+    /// not counted): per layer the six Linear products (2·T·(4h² + 2h·i)) and attention (4·B·L²·h), the MLM head's
+    /// transform and decoder at the decoded positions (15% of the non-special tokens with <paramref name="labelsOnly"/>,
+    /// else all); backward costs twice the forward (input and weight gradients).
     /// </summary>
-    public static Tensor Loss(ITransformerModel model, MlmBatch batch, bool labelsOnly, bool dropLogits)
+    public static double ForwardBackwardFlops(EncoderShape shape, bool labelsOnly)
     {
-        var output = model.Forward(labelsOnly ? batch.ToModelBatch() : new ModelBatch(batch.InputIds, batch.AttentionMask) { Labels = batch.Labels });
-        if (dropLogits) output.Logits.Dispose();
-        return output.Loss!;
+        double tokens = Batch * Length, h = shape.Hidden;
+        var decoded = labelsOnly ? 0.15 * Batch * (Length - 2) : tokens;
+        var layer = 2 * tokens * (4 * h * h + 2 * h * shape.Intermediate) + 4.0 * Batch * Length * Length * h;
+        var head = 2 * decoded * (h * h + h * shape.Vocabulary);
+        return 3 * (shape.Layers * layer + head);
     }
+
+    /// <summary>
+    /// The model's MLM loss, the logits freed before backward (as HF's Trainer and the CLI do: <see cref="ModelOutput.TrainingLoss"/>).
+    /// <paramref name="labelsOnly"/>: decode only the masked positions (<see cref="MlmBatch.ToModelBatch"/>); otherwise
+    /// logits at every position, as HF's BertForMaskedLM computes them.
+    /// </summary>
+    public static Tensor Loss(ITransformerModel model, MlmBatch batch, bool labelsOnly) =>
+        model.Forward(labelsOnly ? batch.ToModelBatch() : new ModelBatch(batch.InputIds, batch.AttentionMask) { Labels = batch.Labels }).TrainingLoss();
 }

@@ -42,7 +42,7 @@ internal static class EngineBenchmarkReport
                       $"1-minute load average {loads.Min():F1}–{loads.Max():F1} at the children's starts and ends.");
         md.AppendLine($"Each variant runs in a child process of its own: {settings.FullSteps} full-phase updates, selection + rewind, {settings.SparseSteps} sparse-phase updates " +
                       $"({settings.SmallSteps} + {settings.SmallSteps} on the small model; the first update of each phase is warm-up and not timed). Batch {EngineBenchmarkModel.Batch} × {EngineBenchmarkModel.Length}, 15% masking, " +
-                      $"K = {EngineBenchmark.Proportion * 100:F0}% of maskable entries, L1 {EngineBenchmark.L1} in both phases, max grad norm 1. " +
+                      $"K = {EngineBenchmark.Proportion * 100:F0}% of maskable entries (ours-k8: {EngineBenchmark.HighProportion * 100:F0}%), L1 {EngineBenchmark.L1} in both phases, max grad norm 1. " +
                       $"{settings.Repeats} repeat(s), variants interleaved (order reversed every other repeat); values are medians over repeats, ratios are taken " +
                       "against the baseline of the same repeat and then the median is taken.");
         md.AppendLine("Peak = VmHWM of the child (whole run); \"above runtime\" subtracts the child's RSS before the model was built (.NET + libtorch). " +
@@ -67,7 +67,19 @@ internal static class EngineBenchmarkReport
         double Ratio(string variant, Func<VariantRun, double> value) => Stats.Median(runs.Where(r => r.Variant == variant).Select(r =>
             runs.FirstOrDefault(b => b.Variant == "baseline" && b.Repeat == r.Repeat) is { } b ? value(r) / value(b) : double.NaN));
 
-        md.AppendLine($"## {shape}: {first.Parameters / 1e6:F1}M parameters, K = {first.K:N0}");
+        md.AppendLine($"## {shape}: {first.Parameters / 1e6:F1}M parameters, K = {first.K:N0} ({first.Variant})");
+        md.AppendLine();
+        md.AppendLine("Against the physical limit and our own full phase (medians over repeats; sparse / full is taken within each child, then the median): " +
+                      "the full phase's forward + backward as achieved GFLOP/s of its matrix products, next to the same child's libtorch sgemm (768×3072×1024) at the same thread count; " +
+                      "each by wall time and by CPU time / threads (on a loaded machine only the second means anything; 0 = not measured in that run).");
+        md.AppendLine();
+        md.AppendLine("| variant | K | sparse / full update (wall, CPU) | selection wall (ms) | peak RSS (MiB) | fwd+bwd work (GFLOP) | fwd+bwd achieved (GFLOP/s, wall / CPU) | sgemm (GFLOP/s, wall / CPU) | achieved / sgemm (wall / CPU) |");
+        md.AppendLine("|---|---|---|---|---|---|---|---|---|");
+        foreach (var v in variants)
+            md.AppendLine(string.Create(inv, $"| {v} | {runs.First(r => r.Variant == v).K:N0} | {Med(v, r => r.SparseStep.WallMs / r.FullStep.WallMs):F2}, {Med(v, r => r.SparseStep.CpuMs / r.FullStep.CpuMs):F2} | " +
+                                             $"{Med(v, r => r.SelectionWallMs):F0} | {Med(v, r => r.PeakMiB):F0} | {Med(v, r => r.ForwardBackwardGflop):F0} | " +
+                                             $"{Med(v, r => r.ForwardBackwardGflops):F1} / {Med(v, r => r.ForwardBackwardCpuGflops):F1} | {Med(v, r => r.GemmGflops):F1} / {Med(v, r => r.GemmCpuGflops):F1} | " +
+                                             $"{Med(v, r => r.ForwardBackwardGflops / r.GemmGflops):F2} / {Med(v, r => r.ForwardBackwardCpuGflops / r.GemmCpuGflops):F2} |"));
         md.AppendLine();
         md.AppendLine("| variant | runs | full step wall (ms) | full step CPU (ms) | sparse step wall (ms) | sparse step CPU (ms) | sparse / full (wall, CPU) | selection wall (ms) | selection CPU (ms) | selection + rewind + set-up wall (ms) | peak RSS (MiB) | above runtime (MiB) | runtime (MiB) |");
         md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");

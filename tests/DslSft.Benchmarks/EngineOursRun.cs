@@ -14,7 +14,21 @@ namespace DslSft.Benchmarks;
 /// </summary>
 internal static class EngineOursRun
 {
-    public static void Run(EncoderShape shape, int fullSteps, int sparseSteps, bool labelsOnly, EngineRunRecorder recorder, out long k)
+    /// <summary>What a variant changes: logits at labelled positions only, K, sampled weight gradients, gradient checkpointing.</summary>
+    public sealed record Settings(bool LabelsOnly, double Proportion, bool Sampled, bool Checkpointing)
+    {
+        public static Settings Of(string variant) => variant switch
+        {
+            "ours-all" => new(false, EngineBenchmark.Proportion, true, false),
+            "ours" => new(true, EngineBenchmark.Proportion, true, false),
+            "ours-k8" => new(true, EngineBenchmark.HighProportion, true, false),
+            "ours-dense-grads" => new(true, EngineBenchmark.Proportion, false, false),
+            "ours-ckpt" => new(true, EngineBenchmark.Proportion, true, true),
+            _ => throw new ArgumentException($"unknown variant '{variant}'"),
+        };
+    }
+
+    public static void Run(EncoderShape shape, int fullSteps, int sparseSteps, Settings settings, EngineRunRecorder recorder, out long k)
     {
         using var model = EngineBenchmarkModel.Create(shape);
         var parameters = EngineBenchmarkModel.Parameters(model);
@@ -23,7 +37,9 @@ internal static class EngineOursRun
         var probes = new ProbingKernels(NativeSparseKernels.Default, recorder);
         var options = new LtSftOptions
         {
-            TunableProportion = EngineBenchmark.Proportion,
+            TunableProportion = settings.Proportion,
+            SampledWeightGradients = settings.Sampled,
+            GradientCheckpointing = settings.Checkpointing,
             FullPhase = PhaseLength.Steps(fullSteps),
             SparsePhase = PhaseLength.Steps(sparseSteps),
             LearningRate = EngineBenchmark.LearningRate,
@@ -31,7 +47,7 @@ internal static class EngineOursRun
             SparseL1 = EngineBenchmark.L1,
             MaxGradNorm = 1.0,
         };
-        var trainer = new LtSftTrainer<MlmBatch>(model.Module, parameters, batch => probes.Forward(() => EngineBenchmarkModel.Loss(model, batch, labelsOnly, dropLogits: false)),
+        var trainer = new LtSftTrainer<MlmBatch>(model.Module, parameters, batch => probes.Forward(() => EngineBenchmarkModel.Loss(model, batch, settings.LabelsOnly)),
             data, options, probes)
         {
             Progress = new Callback(p => probes.UpdateDone()),

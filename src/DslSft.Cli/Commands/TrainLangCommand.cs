@@ -82,7 +82,7 @@ public static class TrainLangCommand
                 ["mlm_probability"] = probability.ToString("R", CultureInfo.InvariantCulture),
                 ["line_by_line"] = parse.GetValue(lineByLine) ? "true" : "false",
             };
-            var result = await SftTraining.TrainAsync(context, baseModel, (ModelBatch b) => baseModel.Model.Forward(b).Loss!,
+            var result = await SftTraining.TrainAsync(context, baseModel, (ModelBatch b) => baseModel.Model.Forward(b).TrainingLoss(),
                 data, options, outputPath, replace, arguments, cancel, evaluator: evaluator);
 
             var summary = TrainingSummary.Table("train-lang", outputPath, corpus.Train.Count, result);

@@ -85,7 +85,7 @@ public static class TrainTaskCommand
             };
             if (wiring.Labels is { } labels) arguments[TaskWirings.LabelsArgument] = labels.ToJson();
             if (wiring is QuestionAnsweringTask qa) arguments["doc_stride"] = qa.DocStride(length).ToString(CultureInfo.InvariantCulture);
-            Func<ModelBatch, Tensor> loss = b => baseModel.Model.Forward(b).Loss!;
+            Func<ModelBatch, Tensor> loss = b => baseModel.Model.Forward(b).TrainingLoss();
             Engine.LtSftResult result;
             if (sources.Count == 1)
             {

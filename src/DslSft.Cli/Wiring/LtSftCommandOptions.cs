@@ -23,6 +23,10 @@ public sealed class LtSftCommandOptions
     public Option<double> L1 { get; }
     public Option<bool> FreezeLayerNorm { get; }
     public Option<bool> FreezeEmbeddings { get; } = new("--freeze-embeddings") { Description = "Exclude the embeddings from the maskable set." };
+    public Option<bool> GradientCheckpointing { get; } = new("--gradient-checkpointing")
+    {
+        Description = "Recompute each encoder layer's activations in backward (as transformers' --gradient_checkpointing): less memory, about one more forward pass per update.",
+    };
     public Option<bool> FreezeDecoder { get; }
     public Option<bool> Resume { get; } = new("--resume") { Description = "Continue an interrupted run of the same command from the checkpoint it left beside the output (.NAME.resume/); the result equals an uninterrupted run." };
     public Option<long> CheckpointEvery { get; } = new("--checkpoint-every") { Description = "Also write a resumable checkpoint every N updates (default 0: at phase ends and on interruption only), so that even a killed run can resume.", HelpName = "N", DefaultValueFactory = _ => 0 };
@@ -36,7 +40,7 @@ public sealed class LtSftCommandOptions
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { NumParams, Proportion, FullSteps, SparseSteps, Iterations, LearningRate, BatchSize, Warmup, WeightDecay, L1, FreezeLayerNorm, FreezeEmbeddings, FreezeDecoder, Resume, CheckpointEvery })
+        foreach (var option in new Option[] { NumParams, Proportion, FullSteps, SparseSteps, Iterations, LearningRate, BatchSize, Warmup, WeightDecay, L1, FreezeLayerNorm, FreezeEmbeddings, FreezeDecoder, GradientCheckpointing, Resume, CheckpointEvery })
             command.Options.Add(option);
     }
 
@@ -73,6 +77,7 @@ public sealed class LtSftCommandOptions
                 FreezeEmbeddings = parse.GetValue(FreezeEmbeddings),
                 FreezeDecoder = parse.GetValue(FreezeDecoder),
             },
+            GradientCheckpointing = parse.GetValue(GradientCheckpointing),
             Seed = seed,
             OutputDirectory = outputDirectory,
             Resume = parse.GetValue(Resume),

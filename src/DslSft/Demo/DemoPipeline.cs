@@ -100,7 +100,7 @@ public sealed class DemoPipeline(DemoOptions options, string outputDirectory, Ac
             Seed = options.Seed,
         };
         var parameters = table.Select(e => new TrainableParameter(e.Name, e.Tensor, e.Role)).ToList();
-        var trainer = new LtSftTrainer<ModelBatch>(model.Module, parameters, batch => model.Forward(batch).Loss!, data, trainerOptions);
+        var trainer = new LtSftTrainer<ModelBatch>(model.Module, parameters, batch => model.Forward(batch).TrainingLoss(), data, trainerOptions);
         _log($"pretraining a {options.Layers}-layer BERT (hidden {options.HiddenSize}, {table.TotalSize:N0} parameters) by masked LM for {options.PretrainSteps} steps on {sequences.Count} sentences");
         var clock = Stopwatch.StartNew();
         var result = trainer.Train();

@@ -54,6 +54,20 @@ public sealed record LtSftOptions
     public bool ApplyL1ToSparseOnly { get; init; }
 
     public MaskingPolicy Masking { get; init; } = new();
+
+    /// <summary>
+    /// Sparse phase: compute maskable weight gradients only at the selected entries (a sampled product per Linear,
+    /// used rows per embedding) instead of densely, for the modules that support it. Changes float rounding only,
+    /// so it is not part of <see cref="Describe"/>; off gives the dense-gradient path (a reference for tests).
+    /// </summary>
+    public bool SampledWeightGradients { get; init; } = true;
+
+    /// <summary>
+    /// Recompute each encoder layer's activations in backward (transformers' gradient_checkpointing), switched on for
+    /// every <see cref="Models.Transformer.BertModel"/> inside the trained module: less memory, about one more
+    /// forward pass per update, the same gradients. Not part of <see cref="Describe"/>: it does not change results.
+    /// </summary>
+    public bool GradientCheckpointing { get; init; }
     public int Seed { get; init; } = 42;
 
     /// <summary>Evaluate every this many updates of each phase (0: only at the end of each phase, when an evaluator is set).</summary>

@@ -1,5 +1,6 @@
 using DslSft.Engine.Kernels;
 using DslSft.Models;
+using DslSft.Models.Autograd;
 using DslSft.Sft;
 using DslSft.Training;
 using TorchSharp;
@@ -104,6 +105,8 @@ public sealed class LtSftTrainer<TBatch>
         foreach (var p in _parameters)
             if (p.Role is ParameterRole.Maskable or ParameterRole.DenseHead) p.Tensor.requires_grad_(true);
             else if (p.Role == ParameterRole.Frozen) p.Tensor.requires_grad_(false);
+        if (_options.GradientCheckpointing)
+            foreach (var encoder in _model.modules().OfType<Models.Transformer.BertModel>()) encoder.GradientCheckpointing = true;
         if (OutputDirectory is not null) Directory.CreateDirectory(OutputDirectory);
         _log = new TrainingLog(OutputDirectory is null ? null : Path.Combine(OutputDirectory, "train_log.jsonl"));
 
@@ -294,6 +297,8 @@ public sealed class LtSftTrainer<TBatch>
         var warmup = LinearWarmupSchedule.ResolveWarmup(_options.WarmupSteps, _options.WarmupRatio, totalSteps);
         var schedule = new LinearWarmupSchedule(_options.LearningRate, warmup, totalSteps);
         var accumulation = _options.GradientAccumulation;
+        // Sparse phase: the encoder's weight gradients are computed only at the selected entries, into the optimizer's compact buffers.
+        using var sampled = _options.SampledWeightGradients ? optimizer.BindSampledGradients() : null;
         _model.train();
         while (_step < totalSteps)
         {
@@ -314,6 +319,8 @@ public sealed class LtSftTrainer<TBatch>
                     lossSum += loss.item<float>();
                     // Mean over the accumulated micro-batches, as transformers scales each backward.
                     (accumulation == 1 ? loss : loss / accumulation).backward();
+                    HandedBackGradients.Release();
+                    optimizer.CollectGradients();
                 }
                 norm = optimizer.GradNorm();
                 var scale = _options.MaxGradNorm > 0 ? Math.Min(1.0, _options.MaxGradNorm / (norm + 1e-6)) : 1.0;

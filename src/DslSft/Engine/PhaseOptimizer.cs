@@ -1,4 +1,5 @@
 using DslSft.Engine.Kernels;
+using DslSft.Models.SampledGradients;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -7,8 +8,10 @@ namespace DslSft.Engine;
 /// <summary>
 /// AdamW over one phase's trainable state, driven through <see cref="ISparseKernels"/>: dense tensors (every
 /// parameter in the full phase, the heads in the sparse phase) keep dense moments; maskable tensors in the sparse
-/// phase keep only compact K-length moments and θ0 values. Tensors are grouped as torch param groups are, by
-/// weight decay and by whether the L1 pull applies, so each kernel call shares one set of scalars.
+/// phase keep only compact K-length moments and θ0 values, and receive their gradient in a compact K-length buffer
+/// too: models write it there directly (<see cref="BindSampledGradients"/>), and gradients autograd still leaves in
+/// <c>.grad</c> are gathered into it (<see cref="CollectGradients"/>). Tensors are grouped as torch param groups
+/// are, by weight decay and by whether the L1 pull applies, so each kernel call shares one set of scalars.
 /// </summary>
 internal sealed class PhaseOptimizer : IDisposable
 {
@@ -58,6 +61,26 @@ internal sealed class PhaseOptimizer : IDisposable
         foreach (var g in _sparse) g.Seal();
     }
 
+    /// <summary>
+    /// Points the models' sampled weight gradients (<see cref="SampledWeightGradients"/>) at the compact gradient
+    /// buffers, so backward computes each sparse tensor's gradient only at its selected entries. Until the returned
+    /// scope is disposed; null when there is nothing to bind.
+    /// </summary>
+    public IDisposable? BindSampledGradients()
+    {
+        var targets = _sparse.SelectMany(g => g.Targets()).ToList();
+        return targets.Count == 0 ? null : SampledWeightGradients.Bind(targets);
+    }
+
+    /// <summary>
+    /// After backward: adds the gradients autograd left in <c>.grad</c> of sparse tensors (uses that do not sample,
+    /// such as modules outside the model's encoder) into the compact buffers at the selected entries and drops them.
+    /// </summary>
+    public void CollectGradients()
+    {
+        foreach (var g in _sparse) g.CollectDenseGradients();
+    }
+
     /// <summary>Global gradient norm, L1 subgradient included, over everything this optimizer updates.</summary>
     public double GradNorm()
     {
@@ -83,12 +106,17 @@ internal sealed class PhaseOptimizer : IDisposable
     /// <summary>
     /// Drops every gradient this optimizer reads (torch's <c>zero_grad(set_to_none=True)</c>). The next backward
     /// allocates fresh ones, so no gradient memory is held between updates or during the forward pass, when
-    /// activations peak, and autograd stores the first gradient instead of adding it to zeros.
+    /// activations peak, and autograd stores the first gradient instead of adding it to zeros. The compact
+    /// gradients of sparse tensors are zeroed (K floats).
     /// </summary>
     public void ReleaseGrads()
     {
         foreach (var g in _dense) foreach (var e in g.Entries) e.Param.grad = null;
-        foreach (var g in _sparse) foreach (var p in g.Params) p.grad = null;
+        foreach (var g in _sparse)
+        {
+            foreach (var p in g.Params) p.grad = null;
+            g.Grad?.zero_();
+        }
     }
 
     /// <summary>Moments (and compact θ0) keyed for a checkpoint.</summary>
@@ -168,8 +196,10 @@ internal sealed class PhaseOptimizer : IDisposable
         public Tensor? ExpAvg { get; private set; }
         public Tensor? ExpAvgSq { get; private set; }
         public Tensor? Original { get; private set; }
+        /// <summary>The gradient at the selected entries, accumulated over an update's backward passes.</summary>
+        public Tensor? Grad { get; private set; }
         public long Count => Offsets.Length == 0 ? 0 : Offsets[^1];
-        private readonly Dictionary<int, Tensor> _zeroGrads = new();
+        private Tensor[] _gradSlices = Array.Empty<Tensor>();
 
         public void Seal()
         {
@@ -178,29 +208,39 @@ internal sealed class PhaseOptimizer : IDisposable
             var device = Params.Count > 0 ? Params[0].device : torch.CPU;
             ExpAvg = torch.zeros(Count, ScalarType.Float32, device).DetachFromDisposeScope();
             ExpAvgSq = torch.zeros(Count, ScalarType.Float32, device).DetachFromDisposeScope();
+            Grad = torch.zeros(Count, ScalarType.Float32, device).DetachFromDisposeScope();
+            _gradSlices = Params.Select((_, i) => Grad.narrow(0, Offsets[i], Offsets[i + 1] - Offsets[i]).DetachFromDisposeScope()).ToArray();
             // The group's own copy: the caller keeps (and disposes) the per-tensor compact θ0 it passed in.
             Original = (Count == 0 ? torch.zeros(0, ScalarType.Float32, device) : torch.cat(Originals.ToArray(), 0)).DetachFromDisposeScope();
             Originals.Clear();
         }
 
-        public SparseAdamWGroup Batch()
+        /// <summary>Each tensor with its slice of <see cref="Grad"/>: where sampled weight gradients go.</summary>
+        public IEnumerable<(Tensor Weight, SampledGradientTarget Target)> Targets() =>
+            Params.Select((p, i) => (p, new SampledGradientTarget(Indices[i], _gradSlices[i])));
+
+        /// <summary>Adds dense .grad values (from uses that do not sample) at the indices and drops the dense tensor.</summary>
+        public void CollectDenseGradients()
         {
-            var grads = new Tensor[Params.Count];
+            using var noGrad = torch.no_grad();
             for (var i = 0; i < Params.Count; i++)
             {
-                // A parameter the loss did not reach has no gradient yet; it then contributes zeros.
-                if (Params[i].grad is { } g) grads[i] = g;
-                else grads[i] = _zeroGrads.TryGetValue(i, out var z) ? z : _zeroGrads[i] = torch.zeros_like(Params[i]).DetachFromDisposeScope();
+                if (Params[i].grad is not { } dense) continue;
+                using (var gathered = dense.reshape(-1).index_select(0, Indices[i])) _gradSlices[i].add_(gathered);
+                Params[i].grad = null;
             }
-            return new SparseAdamWGroup(Params, grads, Indices, Offsets, ExpAvg!, ExpAvgSq!, Original!);
         }
+
+        /// <summary>The kernel view. A tensor the loss did not reach contributes its zeros.</summary>
+        public SparseAdamWGroup Batch() => new(Params, Grad!, Indices, Offsets, ExpAvg!, ExpAvgSq!, Original!);
 
         public void Dispose()
         {
             ExpAvg?.Dispose();
             ExpAvgSq?.Dispose();
             Original?.Dispose();
-            foreach (var z in _zeroGrads.Values) z.Dispose();
+            foreach (var s in _gradSlices) s.Dispose();
+            Grad?.Dispose();
         }
     }
 }

@@ -14,10 +14,12 @@ public static partial class AdamW
     /// PyTorch's order and formula, plus an optional L1 pull toward the pretrained value theta0 (the
     /// subgradient l1 * sign(param - theta0) joins the gradient; l1 already normalised by the caller, 0
     /// disables it). biasCorrection1 = 1 - beta1^t and biasCorrection2 = 1 - beta2^t for step t (from 1).
+    /// The gradient is compact: in the sparse forms it is the K-length gradient at the selected entries, which the
+    /// sparse phase computes directly (sampled weight gradients) without a dense gradient tensor.
     /// </summary>
     [ElementwiseKernel("adamw")]
     private static void Step(
-        [Indexed] ref float param, [Indexed] float grad,
+        [Indexed] ref float param, [Compact] float grad,
         [Compact] ref float m, [Compact] ref float v, [Compact] float theta0,
         [Scalar] float lr, [Scalar] float beta1, [Scalar] float beta2, [Scalar] float eps, [Scalar] float weightDecay,
         [Scalar] float biasCorrection1, [Scalar] float biasCorrection2, [Scalar] float l1)

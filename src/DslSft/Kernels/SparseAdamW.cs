@@ -46,15 +46,23 @@ public sealed class SparseAdamW : IDisposable
 
     /// <summary>
     /// One AdamW step on the selected elements of <paramref name="parameters"/> using the full gradients
-    /// <paramref name="gradients"/> (read only at the selection). Both lists are in set order.
+    /// <paramref name="gradients"/> (read only at the selection, gathered into a K-length buffer). Both lists are in set order.
     /// </summary>
     public void Step(IReadOnlyList<Tensor> parameters, IReadOnlyList<Tensor> gradients, KernelBackend backend = KernelBackend.Auto)
+    {
+        using var compact = zeros(Set.TotalCount);
+        Gather.MultiTensor(Set, gradients, compact, backend);
+        Step(parameters, compact, backend);
+    }
+
+    /// <summary>One AdamW step with the gradient already at the selection: K floats in the set's compact layout.</summary>
+    public void Step(IReadOnlyList<Tensor> parameters, Tensor compactGradient, KernelBackend backend = KernelBackend.Auto)
     {
         var o = Options;
         long t = StepCount + 1;
         float biasCorrection1 = (float)(1 - Math.Pow(o.Beta1, t));
         float biasCorrection2 = (float)(1 - Math.Pow(o.Beta2, t));
-        AdamW.MultiTensor(Set, parameters, gradients, firstMoment, secondMoment, theta0,
+        AdamW.MultiTensor(Set, parameters, compactGradient, firstMoment, secondMoment, theta0,
             o.LearningRate, o.Beta1, o.Beta2, o.Epsilon, o.WeightDecay, biasCorrection1, biasCorrection2, o.L1, backend);
         StepCount = t;
     }

@@ -40,4 +40,17 @@ public sealed record ModelBatch(Tensor InputIds, Tensor AttentionMask)
 /// parser arcs [B, W+1 dependents, W+1 heads]), the second output where there is one (QA end logits, parser relation
 /// scores [B, W+1, W+1, relations]) and the loss when the batch carries targets.
 /// </summary>
-public sealed record ModelOutput(Tensor Logits, Tensor? Loss, Tensor? SecondLogits = null);
+public sealed record ModelOutput(Tensor Logits, Tensor? Loss, Tensor? SecondLogits = null)
+{
+    /// <summary>
+    /// The loss for a training step, with the logits freed first, as HF's Trainer keeps only the loss: autograd holds
+    /// what backward needs, so the [positions, classes] logits need not stay alive through backward.
+    /// </summary>
+    public Tensor TrainingLoss()
+    {
+        var loss = Loss ?? throw new InvalidOperationException("the batch carries no targets, so there is no loss to train on");
+        Logits.Dispose();
+        SecondLogits?.Dispose();
+        return loss;
+    }
+}

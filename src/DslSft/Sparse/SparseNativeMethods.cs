@@ -26,5 +26,6 @@ internal static unsafe partial class SparseNativeMethods
     [LibraryImport(Library)] public static partial int dslsft_compact_mask(byte* mask, long n, long* outIndices, long capacity, long* outCount);
     [LibraryImport(Library)] public static partial int dslsft_count_abs_diff_above(float* values, float* baseValues, long n, float threshold, long* outCount);
     [LibraryImport(Library)] public static partial int dslsft_compact_abs_diff_above(float* values, float* baseValues, long n, float threshold, long* outIndices, long capacity, long* outCount);
+    [LibraryImport(Library)] public static partial int dslsft_sddmm(float* a, float* b, long rows, long cols, long len, long* indices, long count, float* output);
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)] public static partial int dslsft_validate_indices(string? name, long* indices, long count, long n);
 }

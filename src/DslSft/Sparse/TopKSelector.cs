@@ -8,7 +8,8 @@ namespace DslSft.Sparse;
 /// </summary>
 /// <remarks>
 /// Native two-level radix select over the bits of |θ − θ0| (native/src/sparse_topk.cpp): O(N), two passes
-/// over θ and θ0 in the usual case, extra memory O(histogram + candidates) and never O(N).
+/// over θ and θ0 (a 64 Ki-entry sample predicts where the threshold lies, so even millions of nearly equal changes
+/// need no third pass), extra memory O(histograms + candidates) and never O(N).
 /// Ties at the K-th value go to the lower tensor position, then the lower flat index; −0 equals +0 and
 /// +Inf ranks above every finite value. A NaN among the eligible entries throws, naming the tensor and index.
 /// </remarks>

@@ -80,7 +80,8 @@ public class NativeSparseKernelsTests
         {
             var generator = new torch.Generator((ulong)(Seed * 100 + step));
             var grads = Params.Select(p => torch.randn(p.shape, generator: generator)).ToArray();
-            return new SparseAdamWGroup(Params, grads, Indices, Offsets, ExpAvg, ExpAvgSq, Original);
+            var compact = torch.cat(grads.Select((g, i) => g.flatten().index_select(0, Indices[i])).ToArray(), 0);
+            return new SparseAdamWGroup(Params, compact, Indices, Offsets, ExpAvg, ExpAvgSq, Original);
         }
     }
 

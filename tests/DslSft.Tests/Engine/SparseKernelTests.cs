@@ -119,7 +119,9 @@ public class SparseKernelTests
         var compactOriginal = torch.cat(theta0.Select((t, i) => t.reshape(-1).index_select(0, indices[i])).ToArray(), 0);
         var m = torch.zeros(6);
         var v = torch.zeros(6);
-        var group = (Tensor[] grads) => new SparseAdamWGroup(param, grads, indices, offsets, m, v, compactOriginal);
+        // The group takes the gradient compact, at the selected entries, as the sparse phase produces it.
+        var group = (Tensor[] grads) => new SparseAdamWGroup(param, torch.cat(grads.Select((g, i) => g.reshape(-1).index_select(0, indices[i])).ToArray(), 0),
+            indices, offsets, m, v, compactOriginal);
         for (var step = 1; step <= 4; step++)
         {
             var grads = shapes.Select((s, i) => Random(100 * step + i, s)).ToArray();
@@ -177,7 +179,7 @@ public class SparseKernelTests
         Assert.Equal(effective.square().sum().item<float>(), dense, 4);
 
         var idx = torch.tensor(new long[] { 1, 3, 7 });
-        var group = new SparseAdamWGroup(new[] { param }, new[] { grad }, new[] { idx }, new long[] { 0, 3 }, torch.zeros(3), torch.zeros(3), theta0.index_select(0, idx));
+        var group = new SparseAdamWGroup(new[] { param }, grad.index_select(0, idx), new[] { idx }, new long[] { 0, 3 }, torch.zeros(3), torch.zeros(3), theta0.index_select(0, idx));
         Assert.Equal(effective.index_select(0, idx).square().sum().item<float>(), Kernels.SparseSquaredGradNorm(group, l1), 4);
     }
 }

@@ -1,5 +1,6 @@
 using DslSft.Engine;
 using DslSft.Models;
+using DslSft.Models.SampledGradients;
 using DslSft.Training;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -36,9 +37,10 @@ internal sealed class TinyModel : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor ids)
     {
-        var x = embeddings.forward(ids);
-        var h = dropout.forward(torch.tanh(dense1.forward(x)));
-        x = LayerNorm.forward(x + dense2.forward(h));
+        // The maskable layers sample their weight gradients in the sparse phase, as the library's models do.
+        var x = SampledWeightGradients.Embedding(embeddings, ids);
+        var h = dropout.forward(torch.tanh(SampledWeightGradients.Linear(dense1, x)));
+        x = LayerNorm.forward(x + SampledWeightGradients.Linear(dense2, h));
         return head.forward(x);
     }
 

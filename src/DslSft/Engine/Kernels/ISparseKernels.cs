@@ -33,8 +33,8 @@ public interface ISparseKernels
     void DenseAdamWStep(IReadOnlyList<DenseAdamWTensor> tensors, AdamWScalars scalars);
 
     /// <summary>
-    /// One AdamW step on the selected entries only: gathers θ and grad at the indices, updates the compact
-    /// moments, applies decoupled weight decay and the L1 pull to those entries, and scatters θ back.
+    /// One AdamW step on the selected entries only: gathers θ at the indices, takes the compact gradient
+    /// (which it may scale in place), updates the compact moments, applies decoupled weight decay and the L1 pull to those entries, and scatters θ back.
     /// Unselected entries are never read or written.
     /// </summary>
     void SparseAdamWStep(SparseAdamWGroup group, AdamWScalars scalars);

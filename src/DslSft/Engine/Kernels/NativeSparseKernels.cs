@@ -63,8 +63,8 @@ public sealed class NativeSparseKernels : ISparseKernels
         if (group.Count == 0) return;
         var set = _sets.GetValue(group.Indices, indices =>
             SparseTensorSet.Create(indices, group.Params.Select(p => p.numel()).ToArray()));
-        if (s.GradScale != 1f) Scale.MultiTensor(set, group.Grads, s.GradScale); // K entries only, never a dense pass
-        AdamW.MultiTensor(set, group.Params, group.Grads, group.ExpAvg, group.ExpAvgSq, group.Original,
+        if (s.GradScale != 1f) group.Grad.mul_(s.GradScale); // the compact gradient: K entries, never a dense pass
+        AdamW.MultiTensor(set, group.Params, group.Grad, group.ExpAvg, group.ExpAvgSq, group.Original,
             s.LearningRate, s.Beta1, s.Beta2, s.Epsilon, s.WeightDecay, s.BiasCorrection1, s.BiasCorrection2, s.L1 * s.GradScale);
     }
 }

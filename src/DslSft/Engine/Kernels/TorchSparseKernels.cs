@@ -118,7 +118,7 @@ public sealed class TorchSparseKernels : ISparseKernels
         if (group.Count == 0) return 0;
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
-        var grad = Gather(group.Grads, group.Indices, group.Offsets);
+        var grad = group.Grad.clone();
         if (l1 != 0)
             grad.add_(torch.sign(Gather(group.Params, group.Indices, group.Offsets).sub_(group.Original)), alpha: l1);
         return grad.square().sum(ScalarType.Float64).item<double>();
@@ -142,7 +142,7 @@ public sealed class TorchSparseKernels : ISparseKernels
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
         var param = Gather(group.Params, group.Indices, group.Offsets);
-        var grad = Gather(group.Grads, group.Indices, group.Offsets);
+        var grad = group.Grad.clone();
         if (s.GradScale != 1f) grad.mul_(s.GradScale);
         if (s.L1 != 0) grad.add_(torch.sign(param - group.Original), alpha: s.L1 * s.GradScale);
         AdamW(param, grad, group.ExpAvg, group.ExpAvgSq, s);

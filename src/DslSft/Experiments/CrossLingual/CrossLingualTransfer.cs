@@ -315,7 +315,7 @@ public sealed class CrossLingualTransfer
             EvaluateEvery = evaluateEvery,
         };
         var parameters = ParameterTable.Build(model).Select(e => new TrainableParameter(e.Name, e.Tensor, e.Role)).ToList();
-        var trainer = new LtSftTrainer<ModelBatch>(model.Module, parameters, batch => model.Forward(batch).Loss!, data, options) { Evaluator = evaluator };
+        var trainer = new LtSftTrainer<ModelBatch>(model.Module, parameters, batch => model.Forward(batch).TrainingLoss(), data, options) { Evaluator = evaluator };
         var clock = Stopwatch.StartNew();
         var result = trainer.Train();
         var seconds = clock.Elapsed.TotalSeconds;

@@ -1,3 +1,4 @@
+using DslSft.Models.SampledGradients;
 using DslSft.Models.Transformer;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -21,7 +22,8 @@ internal static class MaskedLMHead
             hidden = hidden.view(-1, hidden.shape[^1]).index_select(0, positions);
             labels = flatLabels.index_select(0, positions);
         }
-        var logits = decoder.forward(layerNorm.forward(transform(hidden)));
+        // A decoder tied to the (maskable) word embeddings shares their sampled gradient in the sparse phase.
+        var logits = SampledWeightGradients.Linear(decoder, layerNorm.forward(transform(hidden)));
         Tensor? loss = null;
         if (labels is not null)
             loss = nn.functional.cross_entropy(logits.view(-1, logits.shape[^1]), labels.view(-1), ignore_index: -100);

@@ -1,4 +1,5 @@
 using DslSft.Dsl.Models;
+using DslSft.Models.SampledGradients;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -23,9 +24,10 @@ public sealed partial class BertEmbeddings : nn.Module<Tensor, Tensor?, Tensor?,
             ? RobertaPositionIds(inputIds, Config.PadTokenId)
             : arange(inputIds.shape[1], dtype: ScalarType.Int64, device: inputIds.device).unsqueeze(0).expand_as(inputIds);
         tokenTypeIds ??= zeros_like(inputIds);
-        // Same order of additions as HF: words + token types, then positions.
-        var embeddings = WordEmbeddings.forward(inputIds) + TokenTypeEmbeddings.forward(tokenTypeIds);
-        embeddings = embeddings + PositionEmbeddings.forward(positionIds);
+        // Same order of additions as HF: words + token types, then positions. Lookups go through
+        // SampledWeightGradients (gradients at the selected entries only in the LT-SFT sparse phase).
+        var embeddings = SampledWeightGradients.Embedding(WordEmbeddings, inputIds) + SampledWeightGradients.Embedding(TokenTypeEmbeddings, tokenTypeIds);
+        embeddings = embeddings + SampledWeightGradients.Embedding(PositionEmbeddings, positionIds);
         embeddings = LayerNorm.forward(embeddings);
         embeddings = nn.functional.dropout(embeddings, Config.HiddenDropoutProb, training);
         return embeddings.MoveToOuterDisposeScope();
