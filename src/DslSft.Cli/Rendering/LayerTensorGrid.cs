@@ -34,7 +34,7 @@ public sealed record LayerTensorGrid(double[,] Values, IReadOnlyList<string> Row
                 int kind = KindOf(match.Groups[2].Value);
                 row[kind] = (double.IsNaN(row[kind]) ? 0 : row[kind]) + count;
             }
-            else if (name.Contains("embeddings.", StringComparison.Ordinal) && !name.Contains("predictions", StringComparison.Ordinal))
+            else if (DslSft.Sft.SftFootprint.GroupOf(name) == "embeddings")
                 embeddings = (double.IsNaN(embeddings) ? 0 : embeddings) + count;
             else
                 after = (double.IsNaN(after) ? 0 : after) + count;

@@ -87,8 +87,8 @@ public sealed class DemoPipeline(DemoOptions options, string outputDirectory, Ac
         var tokenizer = TokenizerLoader.FromDirectory(tokenizerDirectory);
 
         var sequences = PretrainingMix(world).Select(text => Array.ConvertAll(tokenizer.Encode(text, maxLength: options.Transfer.MaxLength).InputIds, id => (long)id)).ToList();
-        var collator = new MlmCollator(tokenizer.VocabularySize, tokenizer.MaskTokenId, tokenizer.PadTokenId, tokenizer.SpecialTokenIds.Select(id => (long)id), options.Seed);
-        var data = new ShuffledTrainingData<long[], ModelBatch>(sequences, options.PretrainBatchSize, batch => TransferCorpus.MlmBatch(collator, batch), options.Seed);
+        var collator = MlmCorpus.Collator(tokenizer, options.Seed);
+        var data = new ShuffledTrainingData<long[], ModelBatch>(sequences, options.PretrainBatchSize, batch => collator.Collate(batch).ToModelBatch(), options.Seed);
         // Dense training is the engine's random selection with K = every entry: one phase that updates all weights.
         var trainerOptions = new LtSftOptions
         {

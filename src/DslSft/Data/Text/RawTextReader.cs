@@ -25,9 +25,12 @@ public static class RawTextReader
     {
         if (percent is < 0 or > 100) throw new ArgumentOutOfRangeException(nameof(percent), "must be within 0..100");
         int total = Read(path).Count();
-        int heldOut = (int)Math.Round(total * percent / 100, MidpointRounding.ToEven);
+        int heldOut = HeldOutCount(total, percent);
         return new HeldOutSplit(Read(path).Skip(heldOut), Read(path).Take(heldOut), total - heldOut, heldOut);
     }
+
+    /// <summary>Lines held out of <paramref name="total"/>: round(n·percent/100), half to even as Python rounds.</summary>
+    public static int HeldOutCount(int total, double percent) => (int)Math.Round(total * percent / 100, MidpointRounding.ToEven);
 
     private static IEnumerable<string> ReadLines(string path)
     {

@@ -109,14 +109,20 @@ public sealed class CrossLingualTransfer
         IReadOnlyDictionary<string, string>? languages, Dictionary<string, List<PosExample>> tests)
     {
         var perSeed = tests.Keys.ToDictionary(code => code, _ => new List<double>());
-        foreach (var taskName in tasks)
+        // Each language SFT is read once per row, not once per seed.
+        var languageSfts = languages is null ? null : tests.Keys.ToDictionary(code => code, code => LoadSft(languages[code]));
+        try
         {
-            using var task = LoadSft(taskName);
-            foreach (var (code, examples) in tests)
+            foreach (var taskName in tasks)
             {
-                using var language = languages is null ? null : LoadSft(languages[code]);
-                perSeed[code].Add(EvaluateComposition(model, examples, task.Sft, language?.Sft));
+                using var task = LoadSft(taskName);
+                foreach (var (code, examples) in tests)
+                    perSeed[code].Add(EvaluateComposition(model, examples, task.Sft, languageSfts?[code].Sft));
             }
+        }
+        finally
+        {
+            if (languageSfts is not null) foreach (var sft in languageSfts.Values) sft.Dispose();
         }
         var row = new TransferRow(method, composition,
             perSeed.ToDictionary(kv => kv.Key, kv => kv.Value.Average()))
@@ -211,7 +217,7 @@ public sealed class CrossLingualTransfer
         var lines = RawTextReader.Read(language.TextFile);
         if (_options.MaxTextLines is { } max) lines = lines.Take(max);
         var all = lines.ToList();
-        int heldOut = (int)Math.Round(all.Count * _options.LanguageValidationPercent / 100, MidpointRounding.ToEven);
+        int heldOut = RawTextReader.HeldOutCount(all.Count, _options.LanguageValidationPercent);
         var corpus = MlmCorpus.Build(_tokenizer, all.Skip(heldOut), all.Take(heldOut), _options.LanguageLength, lineByLine: false);
         if (corpus.Train.Count == 0) throw new InvalidInputException($"no masked-LM blocks of {_options.LanguageLength} tokens in the text", language.TextFile);
         if (corpus.Validation.Count == 0) throw new InvalidInputException($"the held-out {_options.LanguageValidationPercent}% of the text gives no block of {_options.LanguageLength} tokens", language.TextFile);

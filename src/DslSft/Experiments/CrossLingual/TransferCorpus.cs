@@ -1,6 +1,4 @@
 using DslSft.Data.Conllu;
-using DslSft.Data.Mlm;
-using DslSft.Data.Text;
 using DslSft.Models;
 using DslSft.Tasks;
 using DslSft.Tokenization;
@@ -15,21 +13,6 @@ public static class TransferCorpus
 {
     /// <summary>The label set of the task: the 17 UPOS tags, in composable-sft's (sorted) order.</summary>
     public static LabelVocabulary Labels => UdLabels.Upos;
-
-    /// <summary>Token ids ([CLS] … [SEP]) of each non-blank line, truncated to <paramref name="maxLength"/>; lines with no word are skipped.</summary>
-    public static List<long[]> MlmSequences(ITextTokenizer tokenizer, string path, int maxLength, int? maxLines)
-    {
-        var lines = RawTextReader.Read(path);
-        if (maxLines is { } max) lines = lines.Take(max);
-        var sequences = new List<long[]>();
-        foreach (var line in lines)
-        {
-            var encoded = tokenizer.Encode(line, maxLength: maxLength);
-            if (encoded.Length > 2) sequences.Add(Array.ConvertAll(encoded.InputIds, id => (long)id));
-        }
-        if (sequences.Count == 0) throw new InvalidInputException("no text found (expected one sentence per line)", path);
-        return sequences;
-    }
 
     /// <summary>
     /// The UPOS-tagged sentences of a CoNLL-U file, encoded word by word with labels on first subwords.
@@ -65,7 +48,4 @@ public static class TransferCorpus
             Labels = batch.Labels!.alias(),
         };
     }
-
-    /// <summary>A masked-LM batch as the model takes it.</summary>
-    public static ModelBatch MlmBatch(MlmCollator collator, IReadOnlyList<long[]> sequences) => collator.Collate(sequences).ToModelBatch();
 }
