@@ -170,6 +170,8 @@ internal static class XlingPosCommand
         var languageLength = new Option<int>("--language-max-length") { Description = "Masked-LM block length in tokens (text is packed as run_mlm packs it).", DefaultValueFactory = _ => 64 };
         var l1Mode = new Option<string>("--l1-mode") { Description = "composable-sft (L1 computed but inert, as in the original code and its published SFTs) or paper (L1 acts).", DefaultValueFactory = _ => "composable-sft" };
         l1Mode.AcceptOnlyFromAmong("composable-sft", "paper");
+        var denseStorage = new Option<string>("--dense-storage") { Description = "Values of the stored dense fine-tunings: q4 (4-bit blocks, half the size of q8; results/xling-pos/README.md measures what it costs) or q8. Sparse ones are always q8. Existing files are rewritten to q4 when asked, never back.", DefaultValueFactory = _ => "q4" };
+        denseStorage.AcceptOnlyFromAmong("q4", "q8");
         var evaluateOnly = new Option<bool>("--evaluate-only") { Description = "Train nothing: rebuild the tables from the SFTs in --output (minutes)." };
         var command = CliCommand.Create("xling-pos",
             "Zero-shot cross-lingual UPOS tagging English → Maltese, German with all-MiniLM-L6-v2 (English-only): full fine-tuning, " +
@@ -177,7 +179,7 @@ internal static class XlingPosCommand
             "each language fine-tuning's held-out MLM loss and K split. Interrupted runs continue where they stopped.",
             "scripts/prepare-experiment-data.sh && dslsft experiment xling-pos --output results/xling-pos",
             "dslsft experiment xling-pos --output results/xling-pos --evaluate-only --test-file mt=mt_mudt-ud-test.conllu --test-file de=de_gsd-ud-test.conllu");
-        foreach (var option in new Option[] { model, output, data, ud, testFiles, languageSteps, taskEpochs, taskSteps, seeds, learningRate, headWarmup, sweeps, testSentences, batch, languageBatch, languageLength, l1Mode, evaluateOnly })
+        foreach (var option in new Option[] { model, output, data, ud, testFiles, languageSteps, taskEpochs, taskSteps, seeds, learningRate, headWarmup, sweeps, testSentences, batch, languageBatch, languageLength, l1Mode, denseStorage, evaluateOnly })
             command.Options.Add(option);
         command.SetHandler((parse, context) =>
         {
@@ -214,6 +216,7 @@ internal static class XlingPosCommand
                     L1Mode = parse.GetValue(l1Mode) == "paper" ? DslSft.Engine.L1Mode.Paper : DslSft.Engine.L1Mode.ComposableSft,
                     Seeds = seedList,
                     EvaluateOnly = parse.GetValue(evaluateOnly),
+                    DenseStorage = parse.GetValue(denseStorage) == "q8" ? DslSft.Sft.Formats.SftStorage.Compact : DslSft.Sft.Formats.SftStorage.CompactQ4,
                 },
                 KFactors = parse.GetValue(sweeps) ? [0.25, 4.0] : [],
                 PhaseFactors = parse.GetValue(sweeps) ? [0.5] : [],

@@ -29,7 +29,7 @@ public static unsafe class TensorMemory
         Require(tensor, dtype, name);
         if (tensor.numel() == 0) return 0;
         // TorchSharp's storage<T>() has no Half or sbyte case (it converts such tensors to a copy).
-        if (dtype is ScalarType.Float16 or ScalarType.Int8) return FirstElement(tensor);
+        if (dtype is ScalarType.Float16 or ScalarType.Int8 or ScalarType.Byte) return FirstElement(tensor);
         nint basePtr = dtype switch
         {
             ScalarType.Float32 => (nint)tensor.storage<float>().data_ptr(),
@@ -67,7 +67,7 @@ public static unsafe class TensorMemory
         ScalarType.Float32 or ScalarType.Int32 => 4,
         ScalarType.Int64 => 8,
         ScalarType.Float16 => 2,
-        ScalarType.Int8 => 1,
+        ScalarType.Int8 or ScalarType.Byte => 1,
         _ => throw new ArgumentException($"unsupported dtype {dtype}"),
     };
 }

@@ -43,7 +43,7 @@ public class SftCompactStorageTests
         SftFile.Save(sft, path, SftStorage.Compact);
         var loaded = SftFile.Load(path);
 
-        AssertWithinQ8Bound(sft, loaded, path);
+        AssertWithinBound(sft, loaded, path);
         foreach (var (name, t) in sft.Abs) Assert.True(SftFixtures.BitwiseEqual(t, loaded.Abs[name]), name);
         Assert.Equal("tiny-bert", loaded.Metadata.BaseModel);
         Assert.Equal(55, loaded.Metadata.K);
@@ -79,7 +79,7 @@ public class SftCompactStorageTests
         // Block 2 (zeros, one of them −0): scale 0, codes 0. Block 3: one value 3e-9, whose absmax/127 is below fp16's
         // smallest subnormal, so s = 2^-24 (bits 0x0001) and the code is round(3e-9 / 2^-24) = round(0.05) = 0.
         var values = new float[] { 1f, -0.5f, 0.25f, 0.003f, 0f }.Concat(new float[27]).Concat([0f, -0f, 0f]).Concat(new float[29]).Append(3e-9f).ToArray();
-        Assert.True(Q8_0.TryEncode(tensor(values), out var codes, out var scales));
+        Assert.True(BlockQuantization.Q8_0.TryEncode(tensor(values), out var codes, out var scales));
 
         var q = codes.data<sbyte>().ToArray();
         Assert.Equal(new sbyte[] { 127, -63, 32, 0, 0 }, q[..5]);
@@ -88,9 +88,68 @@ public class SftCompactStorageTests
         Assert.Equal(new ushort[] { 0x2009, 0x0000, 0x0001 }, s.Select(BitConverter.HalfToUInt16Bits));
         Assert.Equal(0.00788116455078125, (double)s[0]);
 
-        var decoded = Q8_0.Decode(codes, scales, "x", "x.safetensors").data<float>().ToArray();
+        var decoded = BlockQuantization.Q8_0.Decode(codes, scales, values.Length, "x", "x.safetensors").data<float>().ToArray();
         Assert.Equal(new[] { 131191f / 131072, -65079f / 131072, 33056f / 131072, 0f, 0f }, decoded[..5]);
         Assert.All(decoded[5..], v => Assert.Equal(0, BitConverter.SingleToInt32Bits(v))); // +0 everywhere, −0 included
+    }
+
+    [Fact]
+    public void Q4_0_matches_a_hand_computed_example()
+    {
+        // Block 1 (32 values): absmax 1, so absmax/7 = 0.142857… The nearest fp16 is 1170·2^-13 = 0.142822…, below it,
+        // so the stored scale is the next fp16 up, s = 1171·2^-13 = 0.1429443359375 (bits 0x3093).
+        // Codes: 1/s = 6.996 → 7; −0.5/s = −3.498 → −3; 0.25/s = 1.749 → 2; −0.0714/s = −0.4997 → 0 (below half); 0 → 0.
+        // Nibbles (code + 8): 15, 5, 10, 8, 8, … so bytes 0x5F, 0x8A, 0x88, …
+        // Block 2: the single value −3, an odd count: s = 3/7 = 1755.4·2^-12 rounded up = 1756·2^-12 = 0.4287109375,
+        // code −7, nibble 1 in the low half of the last byte, high nibble 0.
+        var values = new float[] { 1f, -0.5f, 0.25f, -0.0714f, 0f }.Concat(new float[27]).Append(-3f).ToArray();
+        Assert.True(BlockQuantization.Q4_0.TryEncode(tensor(values), out var codes, out var scales));
+
+        Assert.Equal(ScalarType.Byte, codes.dtype);
+        var q = codes.data<byte>().ToArray();
+        Assert.Equal(17, q.Length);
+        Assert.Equal(new byte[] { 0x5F, 0x8A, 0x88 }, q[..3]);
+        Assert.All(q[3..16], b => Assert.Equal(0x88, b));
+        Assert.Equal(0x01, q[16]);
+        var s = scales.data<Half>().ToArray();
+        Assert.Equal(0x3093, BitConverter.HalfToUInt16Bits(s[0]));
+        Assert.Equal(0.1429443359375, (double)s[0]);
+        Assert.Equal(0.4287109375, (double)s[1]);
+
+        var decoded = BlockQuantization.Q4_0.Decode(codes, scales, values.Length, "x", "x.safetensors").data<float>().ToArray();
+        Assert.Equal(new[] { 7 * 0.1429443359375f, -3 * 0.1429443359375f, 2 * 0.1429443359375f, 0f, 0f }, decoded[..5]);
+        Assert.Equal(-7 * (float)s[1], decoded[32]);
+    }
+
+    [Fact]
+    public void Storage_is_read_back_from_the_header()
+    {
+        var dir = SftFixtures.TempDir();
+        foreach (var storage in new[] { SftStorage.Full, SftStorage.Compact, SftStorage.CompactQ4 })
+        {
+            var path = Path.Combine(dir, $"{storage}.safetensors");
+            SftFile.Save(Sample(), path, storage);
+            Assert.Equal(storage, SftFile.ReadStorage(path));
+        }
+    }
+
+    [Fact]
+    public void A_dense_diff_in_q4_costs_a_little_over_half_a_byte_per_value()
+    {
+        long[] shape = [2000, 384];
+        long n = shape[0] * shape[1];
+        var random = new Random(2);
+        var values = new float[n];
+        for (long i = 0; i < n; i++) values[i] = (float)(random.NextDouble() - 0.5) * 1e-3f;
+        var sft = new SparseFineTuning(new Dictionary<string, SparseDiff> { ["t"] = new SparseDiff(shape, arange(n, dtype: int64), tensor(values)) }, new Dictionary<string, Tensor>());
+        var path = Path.Combine(SftFixtures.TempDir(), "dense-q4.safetensors");
+        SftFile.Save(sft, path, SftStorage.CompactQ4);
+        long expectedData = 4 * shape[0] + n / 2 + 2 * BlockQuantization.BlockCount(n); // rows, nibble pairs, scales
+        long headerBytes = 8 + (long)BitConverter.ToUInt64(File.ReadAllBytes(path).AsSpan(0, 8));
+        Assert.Equal(expectedData, new FileInfo(path).Length - headerBytes);
+        Assert.Equal("rows", (string)Document(path)["diff_storage"]!["t"]!["indices"]!);
+        Assert.Equal("q4_0", (string)Document(path)["diff_storage"]!["t"]!["values"]!);
+        AssertWithinBound(sft, SftFile.Load(path), path);
     }
 
     [Fact]
@@ -111,14 +170,14 @@ public class SftCompactStorageTests
         SftFile.Save(sft, path, SftStorage.Compact);
 
         long count = shapes.Sum(s => s[0] * s[1]);
-        long expectedData = shapes.Sum(s => 4 * s[0] + s[0] * s[1] + 2 * Q8_0.BlockCount(s[0] * s[1])); // rows, codes, scales
+        long expectedData = shapes.Sum(s => 4 * s[0] + s[0] * s[1] + 2 * BlockQuantization.BlockCount(s[0] * s[1])); // rows, codes, scales
         long headerBytes = 8 + (long)BitConverter.ToUInt64(File.ReadAllBytes(path).AsSpan(0, 8));
         long fileBytes = new FileInfo(path).Length;
         Assert.Equal(expectedData, fileBytes - headerBytes);
         Assert.True(headerBytes < 2048, $"header {headerBytes} bytes");
         Assert.InRange((double)expectedData / count, 1.0625, 1.0625 + 4.0 / 384); // 1 + 2/32 + 4/row length
         Assert.InRange((double)fileBytes / count, 1.0625, 1.075);
-        AssertWithinQ8Bound(sft, SftFile.Load(path), path);
+        AssertWithinBound(sft, SftFile.Load(path), path);
     }
 
     [Fact]
@@ -148,7 +207,7 @@ public class SftCompactStorageTests
         SftFile.Save(rows, path, SftStorage.Compact);
         Assert.Equal("rows", (string)Document(path)["diff_storage"]!["emb"]!["indices"]!);
         Assert.Equal(new[] { 2, 7 }, SafeTensorsFile.Read(path).Tensors["diff.rows/emb"].data<int>().ToArray());
-        AssertWithinQ8Bound(rows, SftFile.Load(path), path);
+        AssertWithinBound(rows, SftFile.Load(path), path);
         SftFile.Save(entries, path, SftStorage.Compact);
         Assert.Equal("i32", (string)Document(path)["diff_storage"]!["emb"]!["indices"]!); // row 7 is no longer whole
 
@@ -169,8 +228,10 @@ public class SftCompactStorageTests
         SftFixtures.AssertSameTensors(sft, SftFile.Load(path));
     }
 
-    [Fact]
-    public void Random_sfts_round_trip_in_compact_storage()
+    [Theory]
+    [InlineData(SftStorage.Compact)]
+    [InlineData(SftStorage.CompactQ4)]
+    public void Random_sfts_round_trip_in_compact_storage(SftStorage compact)
     {
         float[] awkward = [0f, -0f, float.Epsilon, -float.Epsilon, 1e-38f, 1e-9f, 65504f * 127f, 1f / 3f];
         var dir = SftFixtures.TempDir();
@@ -192,13 +253,44 @@ public class SftCompactStorageTests
             }
             var sft = new SparseFineTuning(diffs, new Dictionary<string, Tensor>());
             var path = Path.Combine(dir, $"{Guid.NewGuid():N}.safetensors"); // CsCheck samples run in parallel
-            SftFile.Save(sft, path, SftStorage.Compact);
-            AssertWithinQ8Bound(sft, SftFile.Load(path), path);
+            SftFile.Save(sft, path, compact);
+            AssertWithinBound(sft, SftFile.Load(path), path);
         }, iter: 40);
     }
 
     [Theory]
-    [InlineData("codes one short", "'w': 20 indices but 19 Q8_0 codes")]
+    [InlineData("nibble 0", "'w': Q4_0 code -8 at entry 2 is outside the range [-7, 7]")]
+    [InlineData("unused nibble set", "'w': Q4_0 code byte 9 has a non-zero unused high nibble")]
+    [InlineData("codes as int8", "tensor 'diff.codes/w' has dtype Int8, expected Byte")]
+    [InlineData("one byte short", "'w': 19 indices need 10 Q4_0 code elements, the file has 9")]
+    public void Malformed_q4_files_are_rejected_naming_the_tensor(string mutation, string expected)
+    {
+        // 'w' with 19 entries: 10 code bytes, the last one's high nibble unused.
+        var sft = new SparseFineTuning(new Dictionary<string, SparseDiff>
+        {
+            ["w"] = SparseDiff.FromArrays([6, 10], Enumerable.Range(0, 19).Select(i => (long)i * 3).ToArray(), Enumerable.Range(0, 19).Select(i => 0.01f * (i - 9)).ToArray()),
+        }, new Dictionary<string, Tensor>());
+        var path = Path.Combine(SftFixtures.TempDir(), "q4.safetensors");
+        SftFile.Save(sft, path, SftStorage.CompactQ4);
+        var contents = SafeTensorsFile.Read(path);
+        var tensors = new Dictionary<string, Tensor>(contents.Tensors);
+        var codes = tensors["diff.codes/w"];
+        tensors["diff.codes/w"] = mutation switch
+        {
+            "nibble 0" => codes.clone().index_put_(tensor((byte)(codes[1].item<byte>() & 0xF0), ScalarType.Byte), tensor(1L)),
+            "unused nibble set" => codes.clone().index_put_(tensor((byte)(codes[9].item<byte>() | 0x80), ScalarType.Byte), tensor(9L)),
+            "codes as int8" => codes.to(int8),
+            "one byte short" => codes[..9],
+            _ => throw new ArgumentException(mutation),
+        };
+        SafeTensorsFile.Write(path, tensors, contents.Metadata);
+        var error = Assert.Throws<InvalidInputException>(() => SftFile.Load(path));
+        Assert.Equal(path, error.Path);
+        Assert.Contains(expected, error.Message);
+    }
+
+    [Theory]
+    [InlineData("codes one short", "'w': 20 indices need 20 Q8_0 code elements, the file has 19")]
     [InlineData("scales one too many", "'w': 20 Q8_0 codes need 1 block scales")]
     [InlineData("NaN scale", "'w': Q8_0 block 0 has scale NaN")]
     [InlineData("infinite scale", "'w': Q8_0 block 0 has scale Infinity")]
@@ -207,11 +299,11 @@ public class SftCompactStorageTests
     [InlineData("rows unsorted", "'emb': row numbers are not strictly increasing at entry 1 (5 then 1)")]
     [InlineData("row out of range", "'emb': row number 40 at entry 3 is outside the tensor's 40 rows")]
     [InlineData("negative row", "'emb': row number -1 at entry 0 is negative")]
-    [InlineData("rows of a huge tensor, few codes", "'emb': 4194304 indices but 32 Q8_0 codes")]
+    [InlineData("rows of a huge tensor, few codes", "'emb': 4194304 indices need 4194304 Q8_0 code elements, the file has 32")]
     [InlineData("i32 indices unsorted", "'w': indices are not strictly increasing at entry 1")]
     [InlineData("int64 where int32 is recorded", "tensor 'diff.indices/w' has dtype Int64, expected Int32")]
     [InlineData("scales as float32", "tensor 'diff.scales/w' has dtype Float32, expected Float16")]
-    [InlineData("unknown value storage", "diff_storage of 'w': 'values' must be one of \"f32\", \"q8_0\", got \"q4_0\"")]
+    [InlineData("unknown value storage", "diff_storage of 'w': 'values' must be one of \"f32\", \"q8_0\", \"q4_0\", got \"q2_k\"")]
     [InlineData("unknown index storage", "diff_storage of 'w': 'indices' must be one of \"i64\", \"i32\", \"rows\", got \"i16\"")]
     [InlineData("storage entry missing", "diff_storage has no object for diff tensor 'b'")]
     [InlineData("storage of an unknown tensor", "diff_storage names 'ghost', which is not in diff_shapes")]
@@ -243,7 +335,7 @@ public class SftCompactStorageTests
             case "i32 indices unsorted": tensors["diff.indices/w"] = tensors["diff.indices/w"].flip(0); break;
             case "int64 where int32 is recorded": tensors["diff.indices/w"] = tensors["diff.indices/w"].to(int64); break;
             case "scales as float32": tensors["diff.scales/w"] = tensors["diff.scales/w"].to(float32); break;
-            case "unknown value storage": storage["w"]!["values"] = "q4_0"; break;
+            case "unknown value storage": storage["w"]!["values"] = "q2_k"; break;
             case "unknown index storage": storage["w"]!["indices"] = "i16"; break;
             case "storage entry missing": storage.Remove("b"); break;
             case "storage of an unknown tensor": storage["ghost"] = new JsonObject { ["indices"] = "i32", ["values"] = "q8_0" }; break;
@@ -269,7 +361,7 @@ public class SftCompactStorageTests
     /// block's stored scale s of v (|v − v'| ≤ s/2, exactly, in double), s is absmax/127 rounded up to fp16
     /// (so s/2 ≤ absmax/254 · (1 + 2^-10) + 2^-25), and exact zeros come back as +0.
     /// </summary>
-    internal static void AssertWithinQ8Bound(SparseFineTuning original, SparseFineTuning loaded, string path)
+    internal static void AssertWithinBound(SparseFineTuning original, SparseFineTuning loaded, string path)
     {
         var storage = Document(path)["diff_storage"]!;
         var file = SafeTensorsFile.Read(path).Tensors;
@@ -286,16 +378,17 @@ public class SftCompactStorageTests
                 Assert.Equal(values.Select(BitConverter.SingleToInt32Bits), backValues.Select(BitConverter.SingleToInt32Bits));
                 continue;
             }
+            int maxCode = (string)storage[name]!["values"]! == "q4_0" ? 7 : 127;
             var scales = file["diff.scales/" + name].data<Half>().ToArray();
-            Assert.Equal(Q8_0.BlockCount(values.Length), scales.Length);
+            Assert.Equal(BlockQuantization.BlockCount(values.Length), scales.Length);
             for (int b = 0; b < scales.Length; b++)
             {
                 double s = (double)scales[b];
-                var block = Enumerable.Range(b * Q8_0.BlockSize, Math.Min(Q8_0.BlockSize, values.Length - b * Q8_0.BlockSize)).ToArray();
+                var block = Enumerable.Range(b * BlockQuantization.BlockSize, Math.Min(BlockQuantization.BlockSize, values.Length - b * BlockQuantization.BlockSize)).ToArray();
                 double absMax = block.Max(i => Math.Abs((double)values[i]));
                 // (Messages are built only on failure: this runs once per block and value of large tensors.)
-                if (s < absMax / 127 * (1 - 1e-7)) Assert.Fail($"{name} block {b}: scale {s} below absmax/127 = {absMax / 127}");
-                if (s > absMax / 127 * (1 + Math.Pow(2, -10)) * (1 + 1e-7) + Math.Pow(2, -24)) Assert.Fail($"{name} block {b}: scale {s} too far above absmax/127 = {absMax / 127}");
+                if (s < absMax / maxCode * (1 - 1e-7)) Assert.Fail($"{name} block {b}: scale {s} below absmax/{maxCode} = {absMax / maxCode}");
+                if (s > absMax / maxCode * (1 + Math.Pow(2, -10)) * (1 + 1e-7) + Math.Pow(2, -24)) Assert.Fail($"{name} block {b}: scale {s} too far above absmax/{maxCode} = {absMax / maxCode}");
                 if ((absMax == 0) != (s == 0)) Assert.Fail($"{name} block {b}: scale {s} with absmax {absMax}");
                 foreach (var i in block)
                 {

@@ -394,12 +394,14 @@ public sealed class CrossLingualTransfer
         {
             _log($"reusing {path}");
             _runs.Add(new TransferRun(name, default, "", "", 0, 0, 0, 0, 0, double.NaN, Cached: true));
-            if (_options.CompactStorage && !_options.EvaluateOnly && SftFile.ReadStorage(path) == SftStorage.Full)
+            var wanted = StorageFor(method == TransferMethod.Dense);
+            if (!_options.EvaluateOnly && SftFile.ReadStorage(path) is var stored && stored != wanted && stored == SftStorage.Full | wanted == SftStorage.CompactQ4)
             {
-                // Stored before compact storage was asked for: rewritten once, so that the table rests on what is kept.
-                using var full = LoadSft(name);
-                Store(full.Sft, path, method == TransferMethod.Dense);
-                _log($"rewrote {path} compactly");
+                // Stored before this storage was asked for: rewritten once (only ever to a smaller storage), so that the
+                // table rests on what is kept.
+                using var old = LoadSft(name);
+                Store(old.Sft, path, method == TransferMethod.Dense);
+                _log($"rewrote {path} as {wanted}");
             }
             return;
         }
@@ -415,14 +417,16 @@ public sealed class CrossLingualTransfer
     /// </summary>
     private void Store(SparseFineTuning sft, string path, bool dense)
     {
-        if (!_options.CompactStorage) SftFile.Save(sft, path);
-        else if (!dense) SftFile.Save(sft, path, SftStorage.Compact);
+        if (!_options.CompactStorage || !dense) SftFile.Save(sft, path, StorageFor(dense));
         else
         {
             using var rows = new DisposableSft(sft.WithCompleteRows());
-            SftFile.Save(rows.Sft, path, SftStorage.Compact);
+            SftFile.Save(rows.Sft, path, StorageFor(dense));
         }
     }
+
+    private SftStorage StorageFor(bool dense) =>
+        !_options.CompactStorage ? SftStorage.Full : dense ? _options.DenseStorage : SftStorage.Compact;
 
     private DisposableSft LoadSft(string name) => new(SftFile.Load(SftPath(name)));
 

@@ -76,6 +76,12 @@ public sealed record TransferOptions
     public long CheckpointEvery { get; init; }
     /// <summary>Store SFTs compactly (see <see cref="Sft.Formats.SftFile"/>); the table is computed from the stored files.</summary>
     public bool CompactStorage { get; init; }
+    /// <summary>
+    /// With <see cref="CompactStorage"/>, how dense fine-tunings (every entry of every row they changed) are stored:
+    /// <see cref="Sft.Formats.SftStorage.Compact"/> (8-bit values) or <see cref="Sft.Formats.SftStorage.CompactQ4"/>
+    /// (4-bit values, half the size). Sparse fine-tunings are always stored with 8-bit values.
+    /// </summary>
+    public Sft.Formats.SftStorage DenseStorage { get; init; } = Sft.Formats.SftStorage.Compact;
     /// <summary>Train nothing: rebuild the table from the SFT files in the output directory (missing ones are an error).</summary>
     public bool EvaluateOnly { get; init; }
 

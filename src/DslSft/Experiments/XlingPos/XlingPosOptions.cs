@@ -46,6 +46,8 @@ public sealed record XlingPosOptions
         CheckpointEvery = 200,
         // The SFTs are committed (results/xling-pos/sfts): int32 indices or row numbers, 8-bit block-scaled values.
         CompactStorage = true,
+        // Dense fine-tunings hold every entry of ~18M: 4-bit values keep the committed set under 150 MB.
+        DenseStorage = Sft.Formats.SftStorage.CompactQ4,
         // all-MiniLM-L6-v2 is a sentence encoder: its checkpoint has no MLM head.
         MlmHeadWarmupSteps = 300,
     };

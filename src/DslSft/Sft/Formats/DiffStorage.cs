@@ -19,8 +19,10 @@ internal sealed record DiffStorage(string Indices, string Values)
     public const string Rows = "rows";
     /// <summary><c>diff.values/&lt;name&gt;</c>: F32 values.</summary>
     public const string Float32Values = "f32";
-    /// <summary><c>diff.codes/&lt;name&gt;</c> (I8, one per value) and <c>diff.scales/&lt;name&gt;</c> (F16, one per block of 32): see <see cref="Q8_0"/>.</summary>
+    /// <summary><c>diff.codes/&lt;name&gt;</c> (I8, one per value) and <c>diff.scales/&lt;name&gt;</c> (F16, one per block of 32): see <see cref="BlockQuantization.Q8_0"/>.</summary>
     public const string Q8_0Values = "q8_0";
+    /// <summary><c>diff.codes/&lt;name&gt;</c> (U8, two 4-bit codes per byte) and <c>diff.scales/&lt;name&gt;</c> (F16, one per block of 32): see <see cref="BlockQuantization.Q4_0"/>.</summary>
+    public const string Q4_0Values = "q4_0";
 
     public const string IndicesPrefix = "diff.indices/";
     public const string RowsPrefix = "diff.rows/";
@@ -29,7 +31,7 @@ internal sealed record DiffStorage(string Indices, string Values)
     public const string ScalesPrefix = "diff.scales/";
 
     public static readonly IReadOnlyList<string> IndexEncodings = [Int64Indices, Int32Indices, Rows];
-    public static readonly IReadOnlyList<string> ValueEncodings = [Float32Values, Q8_0Values];
+    public static readonly IReadOnlyList<string> ValueEncodings = [Float32Values, Q8_0Values, Q4_0Values];
 
     /// <summary>Version 1's encoding: int64 indices, float32 values.</summary>
     public static readonly DiffStorage Full = new(Int64Indices, Float32Values);
@@ -40,8 +42,8 @@ internal sealed record DiffStorage(string Indices, string Values)
     /// <summary>
     /// Encodes <paramref name="diff"/> (already validated: sorted unique indices) for <paramref name="storage"/>.
     /// Compact picks per tensor: indices as rows when the entries are exactly some whole rows of a tensor whose rows
-    /// have 2 or more entries, else int32 when the tensor has fewer than 2^31 entries, else int64; values as Q8_0 unless
-    /// a value is not finite or too large for an fp16 scale, then float32.
+    /// have 2 or more entries, else int32 when the tensor has fewer than 2^31 entries, else int64; values as Q8_0
+    /// (<see cref="SftStorage.CompactQ4"/>: Q4_0) unless a value is not finite or too large for an fp16 scale, then float32.
     /// </summary>
     public static Encoded Encode(string name, SparseDiff diff, SftStorage storage)
     {
@@ -71,9 +73,10 @@ internal sealed record DiffStorage(string Indices, string Values)
         }
 
         string values;
-        if (Q8_0.TryEncode(diff.Values, out var codes, out var scales))
+        var quantization = storage == SftStorage.CompactQ4 ? BlockQuantization.Q4_0 : BlockQuantization.Q8_0;
+        if (quantization.TryEncode(diff.Values, out var codes, out var scales))
         {
-            values = Q8_0Values;
+            values = quantization == BlockQuantization.Q4_0 ? Q4_0Values : Q8_0Values;
             created.Add(codes);
             created.Add(scales);
             tensors.Add(new(CodesPrefix + name, codes));
@@ -131,11 +134,11 @@ internal sealed record DiffStorage(string Indices, string Values)
                     values = OneDimensional(ValuesPrefix + name, ScalarType.Float32);
                     if (values.shape[0] != count) throw Bad($"{count} indices but {values.shape[0]} values");
                     break;
-                case Q8_0Values:
-                    var codes = OneDimensional(CodesPrefix + name, ScalarType.Int8);
+                case Q8_0Values or Q4_0Values:
+                    var quantization = Values == Q4_0Values ? BlockQuantization.Q4_0 : BlockQuantization.Q8_0;
+                    var codes = OneDimensional(CodesPrefix + name, quantization.CodeType);
                     var scales = OneDimensional(ScalesPrefix + name, ScalarType.Float16);
-                    if (codes.shape[0] != count) throw Bad($"{count} indices but {codes.shape[0]} Q8_0 codes");
-                    values = Q8_0.Decode(codes, scales, name, path);
+                    values = quantization.Decode(codes, scales, count, name, path);
                     created.Add(codes);
                     created.Add(scales);
                     break;

@@ -11,7 +11,7 @@ namespace DslSft.Sft.Formats;
 /// <summary>
 /// The safetensors format (8-byte little-endian header length, JSON header, raw little-endian data), read and
 /// written with full validation: a malformed or truncated file is an <see cref="InvalidInputException"/> naming
-/// the file and the tensor. Supports the dtypes SFTs and fp32 models need: F32, I64, I32, and F16, I8 (compact SFT storage).
+/// the file and the tensor. Supports the dtypes SFTs and fp32 models need: F32, I64, I32, and F16, I8, U8 (compact SFT storage).
 /// </summary>
 public static class SafeTensorsFile
 {
@@ -177,7 +177,8 @@ public static class SafeTensorsFile
             "I32" => ScalarType.Int32,
             "F16" => ScalarType.Float16,
             "I8" => ScalarType.Int8,
-            _ => throw Bad($"dtype {dtypeName} is not supported here (F32, I64, I32, F16, I8)"),
+            "U8" => ScalarType.Byte,
+            _ => throw Bad($"dtype {dtypeName} is not supported here (F32, I64, I32, F16, I8, U8)"),
         };
         if (obj["shape"] is not JsonArray shapeNode) throw Bad("missing shape");
         var shape = shapeNode.Select(n => n is JsonValue v && v.TryGetValue(out long x) && x >= 0 ? x : throw Bad("shape must be non-negative integers")).ToArray();
@@ -203,6 +204,7 @@ public static class SafeTensorsFile
         ScalarType.Int32 => "I32",
         ScalarType.Float16 => "F16",
         ScalarType.Int8 => "I8",
-        _ => throw new ArgumentException($"{path}: tensor '{name}' has dtype {dtype}, which this writer does not support (F32, I64, I32, F16, I8)"),
+        ScalarType.Byte => "U8",
+        _ => throw new ArgumentException($"{path}: tensor '{name}' has dtype {dtype}, which this writer does not support (F32, I64, I32, F16, I8, U8)"),
     };
 }

@@ -10,7 +10,8 @@ namespace DslSft.Sft.Formats;
 /// tensors. The header's <c>__metadata__</c> carries a JSON document (<see cref="SftMetadata"/> and each diff's
 /// dense shape) under the key <c>dslsft.sft</c>. That is format version 1 (<see cref="SftStorage.Full"/>);
 /// version 2 (<see cref="SftStorage.Compact"/>) stores indices as int32 row numbers or flat indices and values in
-/// Q8_0 blocks, recording each diff's encoding in the document. docs/sft-format.md describes both.
+/// Q8_0 (or, <see cref="SftStorage.CompactQ4"/>, Q4_0) blocks, recording each diff's encoding in the document.
+/// docs/sft-format.md describes both.
 /// </summary>
 /// <remarks>
 /// Metadata lives inside the safetensors header rather than in a sidecar file so that one atomic rename
@@ -30,7 +31,8 @@ public static class SftFile
 
     /// <summary>
     /// Writes <paramref name="sft"/> to <paramref name="path"/> atomically. <see cref="SftStorage.Full"/> (the default)
-    /// writes format version 1, lossless; <see cref="SftStorage.Compact"/> writes version 2 (exact indices, Q8_0 values).
+    /// writes format version 1, lossless; <see cref="SftStorage.Compact"/> writes version 2 (exact indices, Q8_0 values),
+    /// <see cref="SftStorage.CompactQ4"/> version 2 with Q4_0 values.
     /// </summary>
     public static void Save(SparseFineTuning sft, string path, SftStorage storage = SftStorage.Full)
     {
@@ -79,13 +81,16 @@ public static class SftFile
     /// <summary>Reads only the metadata (cheap: the tensor data is not touched).</summary>
     public static SftMetadata ReadMetadata(string path) => ParseDocument(SafeTensorsFile.ReadMetadata(path), path).Metadata;
 
-    /// <summary>How the file stores its diffs: version 1 is <see cref="SftStorage.Full"/>, version 2 <see cref="SftStorage.Compact"/> (cheap: reads the header).</summary>
+    /// <summary>
+    /// How the file stores its diffs (cheap: reads the header): <see cref="SftStorage.Full"/> when every diff is int64/float32
+    /// (always so in version 1); otherwise
+    /// <see cref="SftStorage.CompactQ4"/> when any diff's values are Q4_0, else <see cref="SftStorage.Compact"/>.
+    /// </summary>
     public static SftStorage ReadStorage(string path)
     {
-        var header = SafeTensorsFile.ReadMetadata(path);
-        ParseDocument(header, path);
-        var version = System.Text.Json.Nodes.JsonNode.Parse(header[MetadataKey])!["version"]!.GetValue<int>();
-        return version == FullFormatVersion ? SftStorage.Full : SftStorage.Compact;
+        var storage = ParseDocument(SafeTensorsFile.ReadMetadata(path), path).Storage;
+        if (storage.Values.All(s => s == DiffStorage.Full)) return SftStorage.Full;
+        return storage.Values.Any(s => s.Values == DiffStorage.Q4_0Values) ? SftStorage.CompactQ4 : SftStorage.Compact;
     }
 
     private static SparseFineTuning FromContents(SafeTensorsFile.Contents contents, string path)

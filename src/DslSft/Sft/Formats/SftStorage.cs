@@ -12,4 +12,11 @@ public enum SftStorage
     /// See docs/sft-format.md.
     /// </summary>
     Compact,
+
+    /// <summary>
+    /// Format version 2 as <see cref="Compact"/>, but values in Q4_0 blocks (4-bit codes in [−7, 7], two per byte, with
+    /// one fp16 scale per 32 values; within half a block's scale, about 7% of the block's largest magnitude). For
+    /// dense fine-tunings that must be kept small; measure what it costs before relying on it. See docs/sft-format.md.
+    /// </summary>
+    CompactQ4,
 }

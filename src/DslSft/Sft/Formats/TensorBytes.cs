@@ -16,7 +16,7 @@ internal static unsafe class TensorBytes
         ScalarType.Float32 or ScalarType.Int32 => 4,
         ScalarType.Int64 => 8,
         ScalarType.Float16 => 2,
-        ScalarType.Int8 => 1,
+        ScalarType.Int8 or ScalarType.Byte => 1,
         _ => throw new ArgumentException($"dtype {dtype} is not supported in SFT files"),
     };
 
