@@ -5,6 +5,7 @@ using DslSft.Cli.Rendering;
 using DslSft.Cli.Wiring;
 using DslSft.Cli.Wiring.Tasks;
 using DslSft.Sft;
+using DslSft.Sft.Formats;
 using DslSft.Sft.Operations;
 using DslSft.Tasks;
 
@@ -21,11 +22,20 @@ public static class MergeCommand
         var sfts = CommonOptions.Sft(required: true);
         var output = CommonOptions.Output("SFT directory to write (sft.safetensors), atomically.");
         var overwrite = CommonOptions.Overwrite();
-        var command = CliCommand.Create("merge", "Merge several SFTs into one SFT file (sum of differences; later abs head tensors win).",
-            "dslsft merge --sft sft/lang-mt --sft sft/task-dp -o sft/mt-dp");
+        var storage = new Option<string>("--storage")
+        {
+            Description = "How the output stores its diffs (docs/sft-format.md): full (lossless, format 1), compact (exact int32 indices, " +
+                          "8-bit block values: about 5 bytes per sparse entry, 1.07 per dense one) or compact-q4 (4-bit values, for dense fine-tunings).",
+            DefaultValueFactory = _ => "full",
+        };
+        storage.AcceptOnlyFromAmong("full", "compact", "compact-q4");
+        var command = CliCommand.Create("merge", "Merge several SFTs into one SFT file (sum of differences; later abs head tensors win). With one --sft, re-stores it (--storage).",
+            "dslsft merge --sft sft/lang-mt --sft sft/task-dp -o sft/mt-dp",
+            "dslsft merge --sft sft/lang-mt -o sft/lang-mt-small --storage compact");
         command.Options.Add(sfts);
         command.Options.Add(output);
         command.Options.Add(overwrite);
+        command.Options.Add(storage);
         command.SetHandler((parse, context) =>
         {
             var outputPath = parse.GetValue(output)!;
@@ -34,7 +44,8 @@ public static class MergeCommand
             var paths = parse.GetValue(sfts)!;
             var inputs = SftPaths.LoadAll(paths);
             var merged = WithHeadRecord(SftOperations.Merge(inputs), inputs);
-            SftPaths.SaveDirectory(merged, outputPath, replace);
+            var chosen = parse.GetValue(storage) switch { "compact" => SftStorage.Compact, "compact-q4" => SftStorage.CompactQ4, _ => SftStorage.Full };
+            SftPaths.SaveDirectory(merged, outputPath, replace, chosen);
 
             var table = new ResultsTable("merge", "sft", "K", "abs tensors");
             for (int i = 0; i < paths.Length; i++) table.AddRow(paths[i], inputs[i].NonZeroCount, (long)inputs[i].Abs.Count);
@@ -47,6 +58,7 @@ public static class MergeCommand
                 ["inputs"] = new JsonArray(paths.Select(p => (JsonNode)p).ToArray()),
                 ["k"] = merged.NonZeroCount,
                 ["absTensors"] = merged.Abs.Count,
+                ["storage"] = parse.GetValue(storage),
             });
             return CliApp.ExitOk;
         });

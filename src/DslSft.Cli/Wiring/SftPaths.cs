@@ -44,11 +44,11 @@ public static class SftPaths
     public static IReadOnlyList<SparseFineTuning> LoadAll(IEnumerable<string>? paths) => (paths ?? []).Select(Load).ToList();
 
     /// <summary>Writes <paramref name="sft"/> as an SFT directory at <paramref name="output"/>, atomically.</summary>
-    public static void SaveDirectory(SparseFineTuning sft, string output, bool overwrite) =>
+    public static void SaveDirectory(SparseFineTuning sft, string output, bool overwrite, SftStorage storage = SftStorage.Full) =>
         OutputDirectory.Write(output, overwrite, temporary =>
         {
             Directory.CreateDirectory(temporary);
-            SftFile.Save(sft, Path.Combine(temporary, SftFileName));
+            SftFile.Save(sft, Path.Combine(temporary, SftFileName), storage);
             return 0;
         });
 }

@@ -116,6 +116,16 @@ public sealed class WiredCommandsTests : IDisposable
             Assert.Equal(values.Select(v => v + v), cvalues);
         }
 
+        // merge of one SFT with --storage re-stores it: same indices, values within the Q8_0 bound, recorded storage.
+        var small = Path.Combine(_dir, "small");
+        var restored = Run("merge", "--sft", lang, "-o", small, "--storage", "compact");
+        Assert.True(restored.ExitCode == 0, restored.Stderr);
+        var smallPath = Path.Combine(small, SftPaths.SftFileName);
+        Assert.Equal(SftStorage.Compact, SftFile.ReadStorage(smallPath));
+        Assert.Equal(SftStorage.Full, SftFile.ReadStorage(Path.Combine(twice, SftPaths.SftFileName)));
+        DslSft.Tests.Sft.SftCompactStorageTests.AssertWithinBound(ours, SftFile.Load(smallPath), smallPath);
+        Assert.Equal(2, Run("merge", "--sft", lang, "-o", Path.Combine(_dir, "bad"), "--storage", "q3").ExitCode);
+
         // export: base + SFT → HF dir; its weights equal base + diff at the changed entries (read back independently).
         var exported = Path.Combine(_dir, "hf");
         var export = Run("export", "-m", TinyBert, "--sft", lang, "-o", exported);
