@@ -4,7 +4,6 @@ namespace DslSft.Generators.Models
     public static class ModelTrackingNames
     {
         public const string ConfigDeclarations = "Models.ConfigDeclarations";
-        public const string ModelOutputs = "Models.ModelOutputs";
         public const string ModelDeclarations = "Models.ModelDeclarations";
     }
 }

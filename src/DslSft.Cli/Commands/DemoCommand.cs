@@ -19,10 +19,14 @@ public static class DemoCommand
         output.DefaultValueFactory = _ => "demo-output";
         var seed = CommonOptions.Seed();
         seed.DefaultValueFactory = _ => 1;
+        var defaults = new DemoOptions();
         var quick = new Option<bool>("--quick") { Description = "Half the text and a third of the training steps: a rougher table in about a third of the time." };
-        var targetShare = new Option<double?>("--target-share") { Description = "Share of target-language text in the base model's pretraining (default 0.5); below 0.5 the target is under-represented, as low-resource languages are in mBERT.", HelpName = "0-1" };
+        var targetShare = new Option<double?>("--target-share") { Description = $"Share of target-language text in the base model's pretraining (default {defaults.PretrainTargetShare}); below 0.5 the target is under-represented, as low-resource languages are in mBERT.", HelpName = "0-1" };
         var taskK = new Option<double?>("--task-k") { Description = "K of task SFTs as a proportion of the maskable entries (default 0.08, the paper's ratio).", HelpName = "proportion" };
         var languageK = new Option<double?>("--language-k") { Description = "K of language SFTs as a proportion of the maskable entries (default 0.043).", HelpName = "proportion" };
+        var hidden = new Option<int?>("--hidden-size") { Description = $"Hidden size of the base model (default {defaults.HiddenSize}; a multiple of its {defaults.AttentionHeads} attention heads)." };
+        var layers = new Option<int?>("--layers") { Description = $"Encoder layers of the base model (default {defaults.Layers})." };
+        var intermediate = new Option<int?>("--intermediate-size") { Description = $"Feed-forward size of the base model (default {defaults.IntermediateSize})." };
         var command = CliCommand.Create("demo",
             "Run the paper's recipe on a generated bilingual world: pretrain a small BERT by masked LM on two languages, train " +
             "language SFTs and a source-language POS task SFT, and tag the target language zero-shot with base + task SFT " +
@@ -30,7 +34,7 @@ public static class DemoCommand
             "dslsft demo",
             "dslsft demo --output /tmp/demo --seed 7",
             "dslsft demo --output /tmp/demo-low-resource --target-share 0.1");
-        foreach (var option in new Option[] { output, seed, quick, targetShare, taskK, languageK }) command.Options.Add(option);
+        foreach (var option in new Option[] { output, seed, quick, targetShare, taskK, languageK, hidden, layers, intermediate }) command.Options.Add(option);
         command.SetHandler((parse, context) =>
         {
             var directory = Path.GetFullPath(parse.GetValue(output)!);
@@ -41,6 +45,16 @@ public static class DemoCommand
                 if (share is <= 0 or >= 1) throw new InvalidInputException($"--target-share must be between 0 and 1 (exclusive), got {share}");
                 options = options with { PretrainTargetShare = share };
             }
+            int Size(int? value, int fallback, string option) =>
+                value is null ? fallback : value > 0 ? value.Value : throw new InvalidInputException($"{option} must be positive, got {value}");
+            options = options with
+            {
+                HiddenSize = Size(parse.GetValue(hidden), options.HiddenSize, "--hidden-size"),
+                Layers = Size(parse.GetValue(layers), options.Layers, "--layers"),
+                IntermediateSize = Size(parse.GetValue(intermediate), options.IntermediateSize, "--intermediate-size"),
+            };
+            if (options.HiddenSize % options.AttentionHeads != 0)
+                throw new InvalidInputException($"--hidden-size must be a multiple of the {options.AttentionHeads} attention heads, got {options.HiddenSize}");
             options = options with
             {
                 Transfer = options.Transfer with
