@@ -12,7 +12,8 @@ namespace DslSft.Cli.Commands;
 /// `dslsft eval`: a base model with SFTs composed onto it (typically target-language SFT + task SFT: zero-shot
 /// transfer), scored on one or more test files, one table row per file. Every task is wired (<see cref="TaskWirings"/>):
 /// pos accuracy, ner seqeval span P/R/F1, dp UAS/LAS, nli/sc accuracy, qa SQuAD EM/F1. The label set comes from the
-/// task SFT's metadata (train-task stores it), else --labels, else the fixed UD sets for pos and dp.
+/// task SFT's metadata (train-task stores it), else --labels, else the model's config.json (id2label, as compose and
+/// export write it), else the fixed UD sets for pos and dp.
 /// </summary>
 public static class EvalCommand
 {
@@ -41,8 +42,11 @@ public static class EvalCommand
             if (batch <= 0) throw new InvalidInputException($"--batch-size must be positive, got {batch}");
             var files = parse.GetValue(data)!;
             foreach (var file in files) if (!File.Exists(file)) throw new InvalidInputException("evaluation file not found", file);
-            var applied = SftPaths.LoadAll(parse.GetValue(sfts));
-            var wiring = TaskWirings.ForEvaluation(kind, settings, applied);
+            var sftPaths = parse.GetValue(sfts) ?? [];
+            var applied = SftPaths.LoadAll(sftPaths);
+            var modelDirectory = BaseModel.ResolveDirectory(parse.GetValue(model)!);
+            var modelLabels = ConfigLabels.Read(Path.Combine(modelDirectory, HfModel.ConfigFileName));
+            var wiring = TaskWirings.ForEvaluation(kind, settings, applied, sftPaths, modelLabels);
             using var baseModel = BaseModel.Load(parse.GetValue(model)!, wiring.Head, wiring.LoadOptions);
             // A head neither the model directory nor a task SFT provides is random; say so rather than print a meaningless score silently.
             var missingHead = baseModel.Table.WithRole(ParameterRole.DenseHead).Select(e => e.Name).Where(baseModel.NotInCheckpoint.Contains).ToList();

@@ -3,12 +3,13 @@ using System.Text.Json.Nodes;
 using DslSft.Cli.Infrastructure;
 using DslSft.Cli.Rendering;
 using DslSft.Cli.Wiring;
+using DslSft.Sft;
 
 namespace DslSft.Cli.Commands;
 
 /// <summary>
-/// `dslsft inspect SFT`: size on disk, K in total, per tensor (with density) and per layer, the dense (abs)
-/// tensors, and optionally a PNG heatmap of K per layer × tensor kind.
+/// `dslsft inspect SFT`: size on disk, K in total, per tensor (with density) and per group (embeddings, each layer,
+/// heads; with its share of K), the dense (abs) tensors, and optionally a PNG heatmap of K per layer × tensor kind.
 /// </summary>
 public static class InspectCommand
 {
@@ -43,16 +44,9 @@ public static class InspectCommand
                 tensors.AddRow(name, Shape(diff.Shape), diff.Count, new Fraction(diff.DenseSize == 0 ? 0 : (double)diff.Count / diff.DenseSize));
             context.Show(tensors.ToSpectre());
 
-            var grid = LayerTensorGrid.FromCounts(sft.Diffs.Select(d => (d.Key, d.Value.Count)));
-            var layers = new ResultsTable("K per layer", ["layer", .. grid.ColumnLabels, "total"]);
-            for (int r = 0; r < grid.RowLabels.Count; r++)
-            {
-                var row = new List<object?> { grid.RowLabels[r] };
-                double total = 0;
-                for (int c = 0; c < grid.ColumnLabels.Count; c++) { row.Add((long)grid.Values[r, c]); total += grid.Values[r, c]; }
-                row.Add((long)total);
-                layers.AddRow([.. row]);
-            }
+            var counts = sft.Diffs.Select(d => (d.Key, d.Value.Count)).ToList();
+            var grid = LayerTensorGrid.FromCounts(counts);
+            var layers = LayerTable(grid, SftFootprint.Of(counts));
             context.Show(layers.ToSpectre());
 
             var abs = new ResultsTable("abs (dense) tensors", "tensor", "shape");
@@ -78,6 +72,25 @@ public static class InspectCommand
             return CliApp.ExitOk;
         });
         return command;
+    }
+
+    /// <summary>
+    /// K per group (embeddings, each encoder layer, heads: <see cref="SftFootprint"/>'s groups, which are the grid's rows)
+    /// split by tensor kind, with the group's total and its share of K. A kind a group does not have is an empty cell.
+    /// </summary>
+    public static ResultsTable LayerTable(LayerTensorGrid grid, SftFootprint footprint)
+    {
+        var table = new ResultsTable("K per layer", ["layer", .. grid.ColumnLabels, "total", "share"]);
+        for (int r = 0; r < grid.RowLabels.Count; r++)
+        {
+            var row = new List<object?> { grid.RowLabels[r] };
+            for (int c = 0; c < grid.ColumnLabels.Count; c++) row.Add(double.IsNaN(grid.Values[r, c]) ? null : (long)grid.Values[r, c]);
+            var (_, total) = footprint.Groups.Single(g => g.Group == grid.RowLabels[r]);
+            row.Add(total);
+            row.Add(new Fraction(footprint.Share(total)));
+            table.AddRow([.. row]);
+        }
+        return table;
     }
 
     private static string Shape(IEnumerable<long> shape) => "[" + string.Join(", ", shape) + "]";

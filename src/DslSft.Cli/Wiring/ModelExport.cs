@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+using DslSft.Cli.Wiring.Tasks;
 using DslSft.Models;
 using DslSft.Sft;
 using DslSft.Sft.Operations;
@@ -6,14 +8,22 @@ namespace DslSft.Cli.Wiring;
 
 /// <summary>
 /// Base model + SFTs → a Hugging Face model directory (config.json, model.safetensors, and the base directory's
-/// tokenizer files), written atomically. The head comes from the SFTs' abs tensors (<see cref="SftHead"/>) so a
-/// task SFT exports as a task model; with no SFTs the base model is written as is.
+/// tokenizer files, nothing else), written atomically. The head comes from the SFTs' abs tensors (<see cref="SftHead"/>)
+/// so a task SFT exports as a task model, with its label names in config.json; with no SFTs the base model is written as is.
 /// </summary>
 public static class ModelExport
 {
     public sealed record Summary(string Output, string BaseDirectory, ModelHead Head, long AppliedEntries, int AbsTensors, int Tensors);
 
-    private static readonly string[] WeightExtensions = [".safetensors", ".bin", ".pt", ".pth", ".h5", ".msgpack", ".ckpt", ".onnx"];
+    /// <summary>
+    /// The tokenizer files of a Hugging Face directory, the only files copied from the base directory (config.json and
+    /// the weights are written anew; a base directory's other files, logs or READMEs or checkpoints, stay behind).
+    /// </summary>
+    public static readonly IReadOnlyList<string> TokenizerFiles =
+    [
+        Tokenization.TokenizerLoader.WordPieceVocabFile, Tokenization.TokenizerLoader.SentencePieceModelFile, "tokenizer.json",
+        "tokenizer_config.json", "special_tokens_map.json", "added_tokens.json", "vocab.json", "merges.txt", "spiece.model",
+    ];
 
     public static Summary Write(string modelName, IReadOnlyList<string> sftPaths, string output, bool overwrite)
     {
@@ -38,23 +48,40 @@ public static class ModelExport
         {
             // A language SFT trained with the decoder frozen keeps it at the base values (written untied).
             var parameters = Engine.DecoderSurgery.ForApplying(model.Model, sfts) ? ParameterTable.Build(model.Model).Tensors : model.Parameters;
-            // Applied for good: the process only writes the result, so there is nothing to revert to.
-            var applied = SftOperations.Compose(sfts, parameters);
+            // Applied for good: the process only writes the result, so there is nothing to revert to. A language SFT's MLM
+            // head is skipped when the head written is a task head, exactly as eval skips it.
+            var applied = SftOperations.Compose(sfts, parameters, AppliedSfts.Options());
             entries = applied.DiffEntryCount;
             abs = applied.AbsTensors.Count;
         }
-        var baseConfig = File.ReadAllText(Path.Combine(model.Directory, HfModel.ConfigFileName));
+        var baseConfig = WithLabelNames(Path.Combine(model.Directory, HfModel.ConfigFileName), model.Model, TaskWirings.Recorded(sfts));
         OutputDirectory.Write(output, overwrite, temporary =>
         {
             HfModel.Save(model.Model, temporary, baseConfig, overwrite: false);
-            foreach (var file in Directory.EnumerateFiles(model.Directory))
-            {
-                var name = Path.GetFileName(file);
-                if (name == HfModel.ConfigFileName || WeightExtensions.Any(e => name.EndsWith(e, StringComparison.OrdinalIgnoreCase))) continue;
-                File.Copy(file, Path.Combine(temporary, name));
-            }
+            foreach (var name in TokenizerFiles)
+                if (File.Exists(Path.Combine(model.Directory, name))) File.Copy(Path.Combine(model.Directory, name), Path.Combine(temporary, name));
             return 0;
         });
         return new Summary(output, model.Directory, model.Model.Head, entries, abs, model.Table.Count);
+    }
+
+    /// <summary>
+    /// The base config.json with the label names of a classifier or parser head (<see cref="ConfigLabels"/>): the task
+    /// SFT's recorded label set when there is one (for the parser, its relations, with <c>num_labels</c> their number so
+    /// HF reads the map whole); otherwise the base's map is kept only while it still fits the head.
+    /// </summary>
+    private static string WithLabelNames(string configPath, ITransformerModel model, DslSft.Tasks.LabelVocabulary? labels)
+    {
+        var config = ConfigJsonReader.FromFile(configPath).ToJsonObject();
+        bool labelled = model.Head is ModelHead.TokenClassification or ModelHead.SequenceClassification or ModelHead.DependencyParsing;
+        int size = model.Head == ModelHead.DependencyParsing ? model.Config.ParserNumRelations : model.Config.NumLabels;
+        if (labelled && labels is not null && labels.Count == size)
+        {
+            ConfigLabels.Write(config, labels);
+            if (model.Head == ModelHead.DependencyParsing) model.Config.NumLabels = labels.Count;
+        }
+        else if (labelled && config[ConfigLabels.Id2Label] is JsonObject map && map.Count != size)
+            ConfigLabels.Remove(config);
+        return config.ToJsonString();
     }
 }

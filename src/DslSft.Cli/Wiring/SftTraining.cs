@@ -2,6 +2,7 @@ using DslSft.Cli.Infrastructure;
 using DslSft.Cli.Rendering;
 using DslSft.Engine;
 using DslSft.Models;
+using DslSft.Sft;
 using DslSft.Sft.Formats;
 using DslSft.Sft.Operations;
 using DslSft.Training;
@@ -18,7 +19,7 @@ namespace DslSft.Cli.Wiring;
 /// </summary>
 public static class SftTraining
 {
-    public static Task<LtSftResult> TrainAsync<TBatch>(CliContext context, BaseModel model, Func<TBatch, Tensor> loss,
+    public static async Task<LtSftResult> TrainAsync<TBatch>(CliContext context, BaseModel model, Func<TBatch, Tensor> loss,
         ITrainingData<TBatch> data, LtSftOptions options, string output, bool overwrite,
         IReadOnlyDictionary<string, string> extraArguments, CancellationToken cancel,
         Func<TBatch, IDisposable?>? batchScope = null, Func<IDisposable?>? whileTraining = null,
@@ -44,7 +45,7 @@ public static class SftTraining
         IDisposable? active;
         try { active = whileTraining?.Invoke(); }
         catch { work.Dispose(); throw; }
-        return TrainingProgressRenderer.RunAsync(context.ErrorConsole, progress => Task.Run(() =>
+        var trained = await TrainingProgressRenderer.RunAsync(context.ErrorConsole, progress => Task.Run(() =>
         {
             using (work)
             {
@@ -83,7 +84,16 @@ public static class SftTraining
                 return result with { Sft = sft };
             }
         }, CancellationToken.None)); // always started: the trainer itself stops at an update boundary and checkpoints
+        if (ConcentrationWarning(SftFootprint.Of(trained.Sft)) is { } warning) context.Error.WriteLine(warning);
+        return trained;
     }
+
+    /// <summary>The warning for an SFT with more than half of K in one tensor (<see cref="SftFootprint.IsConcentrated"/>), else null.</summary>
+    public static string? ConcentrationWarning(SftFootprint footprint) =>
+        footprint.IsConcentrated
+            ? $"warning: {(100 * footprint.LargestTensorShare).ToString("F1", System.Globalization.CultureInfo.InvariantCulture)}% of K ({footprint.LargestTensorCount} of {footprint.Total} changed parameters) " +
+              $"falls in one tensor, '{footprint.LargestTensor}'; see `dslsft inspect` for where the rest lies"
+            : null;
 
     /// <summary>A synchronous <see cref="IProgress{T}"/> (System.Progress would post to a thread pool and reorder reports).</summary>
     private sealed class Reporter(Action<TrainingProgress> report) : IProgress<TrainingProgress>

@@ -16,6 +16,15 @@ public sealed record SftFootprint(IReadOnlyList<(string Group, long Count)> Grou
     public double LargestTensorShare => Share(LargestTensorCount);
     public double Share(long count) => Total == 0 ? 0 : (double)count / Total;
 
+    /// <summary>Share of K above which one tensor holding it makes an SFT lopsided (<see cref="IsConcentrated"/>).</summary>
+    public const double ConcentrationThreshold = 0.5;
+
+    /// <summary>
+    /// More than half of K in a single tensor (<see cref="LargestTensor"/>): the selection spent the budget on one matrix,
+    /// typically the word embeddings, which is worth a warning after training.
+    /// </summary>
+    public bool IsConcentrated => LargestTensorShare > ConcentrationThreshold;
+
     /// <summary>The group a parameter belongs to: "embeddings", "layer N" or "heads".</summary>
     public static string GroupOf(string name)
     {

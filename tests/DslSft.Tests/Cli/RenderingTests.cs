@@ -90,6 +90,59 @@ public class RenderingTests
     }
 
     [Fact]
+    public void Heatmap_rows_are_equally_high_and_labels_fit_their_margins()
+    {
+        string[] rows = ["embeddings", "layer 0", "layer 1", "a much longer row label than any layer name", "heads"];
+        var columns = LayerTensorGrid.Kinds;
+        var layout = HeatmapPng.Layout(rows, columns);
+        Assert.True(layout.RotateColumnLabels);
+        // Every row the same whole number of pixels, one under the other.
+        Assert.All(Enumerable.Range(0, rows.Length), r => Assert.Equal(layout.RowHeight, layout.RowSpan(r).Bottom - layout.RowSpan(r).Top));
+        Assert.All(Enumerable.Range(1, rows.Length - 1), r => Assert.Equal(layout.RowSpan(r - 1).Bottom, layout.RowSpan(r).Top));
+        // The widest row label (the long one, measured) fits left of the tick marks; turned column labels fit below.
+        Assert.True(layout.WidestRowLabel > HeatmapPng.Layout(["layer 0"], columns).WidestRowLabel);
+        Assert.True(layout.Left >= layout.WidestRowLabel + HeatmapLayout.TickRoom, $"{layout.Left} px for a {layout.WidestRowLabel} px label");
+        Assert.True(layout.Bottom >= layout.ColumnLabelExtent + HeatmapLayout.TickRoom);
+        Assert.Equal(layout.Width, layout.Left + columns.Count * layout.ColumnWidth + layout.Right);
+        Assert.Equal(layout.Height, layout.Top + rows.Length * layout.RowHeight + layout.Bottom);
+    }
+
+    [Fact]
+    public void Heatmap_png_draws_each_row_exactly_as_high_as_the_layout_says()
+    {
+        // One column, four rows of distinct values: scanning down the column gives four bands of one colour each.
+        string[] rows = ["embeddings", "layer 0", "layer 1", "heads"];
+        var values = new double[,] { { 0 }, { 1 }, { 2 }, { 3 } };
+        var layout = HeatmapPng.Layout(rows, ["other"]);
+        using var bitmap = SKBitmap.Decode(HeatmapPng.Render(values, rows, ["other"], "bands"));
+        Assert.Equal((layout.Width, layout.Height), (bitmap.Width, bitmap.Height));
+        int x = layout.Left + layout.ColumnWidth / 2;
+        var bands = new List<(SKColor Colour, int Height)>();
+        // Two pixels in from the top and bottom edges, where the axis frame is drawn.
+        for (int y = layout.Top + 2; y < layout.Top + rows.Length * layout.RowHeight - 2; y++)
+        {
+            var colour = bitmap.GetPixel(x, y);
+            if (bands.Count > 0 && bands[^1].Colour == colour) bands[^1] = (colour, bands[^1].Height + 1);
+            else bands.Add((colour, 1));
+        }
+        Assert.Equal(rows.Length, bands.Count);
+        var expected = Enumerable.Range(0, rows.Length).Select(r => layout.RowHeight - (r == 0 || r == rows.Length - 1 ? 2 : 0)).ToList();
+        for (int r = 0; r < rows.Length; r++) Assert.InRange(bands[r].Height, expected[r] - 1, expected[r] + 1);
+    }
+
+    [Theory]
+    [InlineData(3, new long[] { 0, 1, 2, 3 })]
+    [InlineData(9, new long[] { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9 })]
+    [InlineData(12, new long[] { 0, 2, 4, 6, 8, 10, 12 })]
+    [InlineData(25, new long[] { 0, 5, 10, 15, 20, 25 })]
+    [InlineData(1000, new long[] { 0, 200, 400, 600, 800, 1000 })]
+    [InlineData(1001, new long[] { 0, 200, 400, 600, 800, 1000, 1200 })]
+    public void Loss_plot_ticks_are_whole_updates(long lastStep, long[] expected)
+    {
+        Assert.Equal(expected, DslSft.Training.LossPlot.StepTicks(lastStep));
+    }
+
+    [Fact]
     public void Heatmap_rejects_mismatched_labels()
     {
         Assert.Throws<ArgumentException>(() => HeatmapPng.Render(new double[2, 2], ["a"], ["x", "y"], "t"));

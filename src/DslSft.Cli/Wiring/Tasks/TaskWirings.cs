@@ -27,13 +27,18 @@ public static class TaskWirings
         return Create(kind, settings, labels);
     }
 
-    public static TaskWiring ForEvaluation(TaskKind kind, TaskSettings settings, IReadOnlyList<SparseFineTuning> sfts)
+    /// <param name="sftPaths">The <c>--sft</c> paths <paramref name="sfts"/> were loaded from, to name the one trained for another task.</param>
+    /// <param name="modelLabels">The label names the model directory's config.json gives (<see cref="ConfigLabels"/>): a
+    /// model written by compose or export; used when no SFT records a label set and no <c>--labels</c> is given.</param>
+    public static TaskWiring ForEvaluation(TaskKind kind, TaskSettings settings, IReadOnlyList<SparseFineTuning> sfts,
+        IReadOnlyList<string>? sftPaths = null, LabelVocabulary? modelLabels = null)
     {
-        foreach (var sft in sfts)
-            if (sft.Metadata.TrainingArguments.GetValueOrDefault(TaskArgument) is { } trained && TaskKinds.TryParse(trained, out var other) && other != kind)
-                throw new InvalidInputException($"an --sft was trained for --task {other.Name()}, not {kind.Name()}");
+        for (int i = 0; i < sfts.Count; i++)
+            if (sfts[i].Metadata.TrainingArguments.GetValueOrDefault(TaskArgument) is { } trained && TaskKinds.TryParse(trained, out var other) && other != kind)
+                throw new InvalidInputException($"this --sft was trained for --task {other.Name()}, not {kind.Name()}", sftPaths?[i]);
         var labels = Recorded(sfts)
             ?? (settings.LabelsFile is { } file ? LabelVocabulary.Load(file) : null)
+            ?? modelLabels
             ?? FixedLabels(kind)
             ?? (kind == TaskKind.QuestionAnswering ? null
                 : throw new InvalidInputException($"no --sft records the label set of the {kind.Name()} head (train-task stores it); give it with --labels"));
@@ -64,7 +69,7 @@ public static class TaskWirings
     };
 
     /// <summary>The label set the last SFT that records one holds (the task SFT comes after language SFTs).</summary>
-    private static LabelVocabulary? Recorded(IReadOnlyList<SparseFineTuning> sfts) =>
+    public static LabelVocabulary? Recorded(IReadOnlyList<SparseFineTuning> sfts) =>
         sfts.Select(s => s.Metadata.TrainingArguments.GetValueOrDefault(LabelsArgument)).LastOrDefault(l => l is not null) is { } json
             ? new LabelVocabulary(JsonSerializer.Deserialize<string[]>(json)!)
             : null;

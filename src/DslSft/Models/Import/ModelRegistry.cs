@@ -54,8 +54,11 @@ public sealed class ModelRegistry
         if (BuiltinModels.Find(nameOrDirectory) is { } builtin) return EnsureConverted(builtin);
         var cached = Path.Combine(ModelsDirectory, nameOrDirectory);
         if (!nameOrDirectory.Contains(Path.DirectorySeparatorChar) && IsComplete(cached)) return cached;
-        var names = string.Join(", ", BuiltinModels.All.Select(m => m.Name).Concat(List().Where(e => !e.IsBuiltin).Select(e => e.Name)));
-        throw new InvalidInputException($"not a model directory nor a known model name (known: {names})", nameOrDirectory);
+        var names = string.Join(", ", BuiltinModels.All.Select(m => $"{m.Name} (aliases: {string.Join(", ", m.Aliases)})")
+            .Concat(List().Where(e => !e.IsBuiltin).Select(e => e.Name)));
+        throw new InvalidInputException(
+            $"not a model directory nor a known model name (known: {names}; the cache searched for other names is {ModelsDirectory}, see `dslsft models`)",
+            nameOrDirectory);
     }
 
     /// <summary>Converts <paramref name="model"/> into the cache unless it is already there (or <paramref name="force"/>); returns its directory.</summary>

@@ -89,6 +89,10 @@ public sealed class TaskCommandsTests : IDisposable
         Assert.True(dense.ExitCode == 0, dense.Stderr);
         AssertSameScores(validation, Json(dense)["rows"]![0]!, "examples", "uas", "las");
         Assert.DoesNotContain("randomly initialised", dense.Stderr);
+        // The parser's relation names are in config.json (num_labels their number, so HF reads id2label whole).
+        var config = JsonNode.Parse(File.ReadAllText(Path.Combine(composed, "config.json")))!;
+        Assert.Equal(UdLabels.Relations.Count, (int)config["num_labels"]!);
+        Assert.Equal(UdLabels.Relations.Labels, Enumerable.Range(0, UdLabels.Relations.Count).Select(i => (string)config["id2label"]![i.ToString()]!));
     }
 
     [SharedDataFact]
@@ -260,7 +264,7 @@ public sealed class TaskCommandsTests : IDisposable
 
         var pos = _files.PathOf("pos");
         Assert.Equal(0, Run(["train-task", "-t", "pos", "-m", TinyBert, "--train", conllu, .. Steps, "-o", pos]).ExitCode);
-        AssertUserError(Run("eval", "-t", "dp", "-m", TinyBert, "--sft", pos, "--data", conllu), "error: an --sft was trained for --task pos, not dp", output);
+        AssertUserError(Run("eval", "-t", "dp", "-m", TinyBert, "--sft", pos, "--data", conllu), $"error: {pos}: this --sft was trained for --task pos, not dp", output);
     }
 
     /// <summary>

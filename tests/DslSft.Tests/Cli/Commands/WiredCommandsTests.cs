@@ -248,6 +248,17 @@ public sealed class WiredCommandsTests : IDisposable
         Assert.Contains(Json(r)["models"]!.AsArray(), m => ((string)m!["name"]!).Contains("MiniLM"));
     }
 
+    [Fact]
+    public void A_wrong_model_name_lists_the_aliases_and_the_cache_searched()
+    {
+        var r = Run("eval", "-t", "pos", "-m", "nosuchmodel", "--data", Conllu());
+        Assert.Equal(2, r.ExitCode);
+        Assert.StartsWith("error: nosuchmodel: not a model directory nor a known model name", r.Stderr);
+        Assert.Contains("all-MiniLM-L6-v2 (aliases: minilm, sentence-transformers/all-MiniLM-L6-v2)", r.Stderr);
+        Assert.Contains($"the cache searched for other names is {new DslSft.Models.Import.ModelRegistry().ModelsDirectory}", r.Stderr);
+        Assert.DoesNotContain("   at ", r.Stderr);
+    }
+
     private static CliRunnerResult Run(params string[] args)
     {
         var r = DslSft.Tests.Cli.CliRunner.Run(args);
