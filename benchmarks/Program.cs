@@ -1,6 +1,6 @@
 using DslSft.Benchmarks;
 
-// Usage: dotnet run -c Release --project tests/DslSft.Benchmarks -- --<area> [--quick]
+// Usage: dotnet run -c Release --project benchmarks -- --<area> [--quick]
 // One switch per benchmark area; each area's code lives in its own file, runs its baseline in the
 // same run, and writes docs/benchmarks/<area>.md.
 bool quick = args.Contains("--quick");

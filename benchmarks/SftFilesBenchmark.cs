@@ -136,7 +136,7 @@ internal static class SftFilesBenchmark
         var md = new StringBuilder();
         md.AppendLine("# SFT files and operations benchmark");
         md.AppendLine();
-        md.AppendLine($"`dotnet run -c Release --project tests/DslSft.Benchmarks -- --sftfiles{(quick ? " --quick" : "")}` on {Environment.ProcessorCount} CPU cores (shared machine), " +
+        md.AppendLine($"`dotnet run -c Release --project benchmarks -- --sftfiles{(quick ? " --quick" : "")}` on {Environment.ProcessorCount} CPU cores (shared machine), " +
                       $"{DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC. TorchSharp CPU index ops (`index_select` / `index_copy_`), before native kernels are plugged in. " +
                       $"Load average at the end: {LoadAverage()} (other jobs share the cores: treat ratios as rough).");
         md.AppendLine();

@@ -25,7 +25,7 @@ internal static class DataBenchmarks
         report.AppendLine();
         report.AppendLine($"Machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd}. Medians of {repeats} runs after a warm-up.");
         report.AppendLine("The machine's 2 cores are shared with other jobs, so single numbers can move by a third between runs; the ratios within a row are the measurement.");
-        report.AppendLine("Command: `dotnet run -c Release --project tests/DslSft.Benchmarks -- --data`.");
+        report.AppendLine("Command: `dotnet run -c Release --project benchmarks -- --data`.");
         report.AppendLine();
 
         var ewt = FindShared("data", "ud", "en_ewt-ud-train.conllu");
@@ -79,7 +79,7 @@ internal static class DataBenchmarks
         report.AppendLine(string.Create(CultureInfo.InvariantCulture,
             $"{gold.Count} sentences x 20 tags (EWT-train sized): {spanMs:F1} ms per full evaluation ({gold.Count * 20 / spanMs / 1000:F1} M tags/s)."));
 
-        var path = Path.Combine(BenchmarkTiming.RepoRoot(), "docs", "benchmarks", "data.md");
+        var path = Path.Combine(BenchmarkOutput.RepoRoot(), "docs", "benchmarks", "data.md");
         DslSft.IO.AtomicFile.WriteAllText(path, report.ToString());
         Console.WriteLine(report);
         Console.WriteLine($"written to {path}");
@@ -149,7 +149,7 @@ internal static class DataBenchmarks
     private static string? FindShared(params string[] parts)
     {
         var env = Environment.GetEnvironmentVariable("DSLSFT_SHARED");
-        var root = !string.IsNullOrEmpty(env) ? env : Path.Combine(BenchmarkTiming.RepoRoot(), "..", "shared");
+        var root = !string.IsNullOrEmpty(env) ? env : Path.Combine(BenchmarkOutput.RepoRoot(), "..", "shared");
         var path = Path.Combine([root, .. parts]);
         return File.Exists(path) ? path : null;
     }

@@ -108,7 +108,7 @@ public static class ModelBenchmark
         md.AppendLine("# Models: DSL-built BERT vs hand-written TorchSharp");
         md.AppendLine();
         md.AppendLine($"Forward (MLM logits + loss) and backward time per batch of {batch} × {length} tokens, training mode (dropout on), fp32, CPU.");
-        md.AppendLine("Baseline: the same architecture written by hand in plain TorchSharp (`tests/DslSft.Benchmarks/ModelBaseline.cs`), run in the same process,");
+        md.AppendLine("Baseline: the same architecture written by hand in plain TorchSharp (`benchmarks/ModelBaseline.cs`), run in the same process,");
         md.AppendLine($"interleaved step by step with the DSL-built `BertForMaskedLM`. Medians of the measured steps (column n) after one warm-up step each (except where noted); the order alternates each step.");
         md.AppendLine($"Machine: {Environment.ProcessorCount} logical cores (shared with other jobs), {RuntimeInfo()}. Target: ratio ≤ 1.05.");
         md.AppendLine();
@@ -123,7 +123,7 @@ public static class ModelBenchmark
             json.Add(new { shape = shape.Name, generatedForwardMs = generated.Forward, handWrittenForwardMs = hand.Forward, generatedBackwardMs = generated.Backward, handWrittenBackwardMs = hand.Backward, totalRatio = total });
         }
         md.AppendLine();
-        md.AppendLine("Run: `dotnet run -c Release --project tests/DslSft.Benchmarks -- --models [--iterations N] [--large-iterations N] [--no-large-warmup]`. Raw times: `models.json`.");
+        md.AppendLine("Run: `dotnet run -c Release --project benchmarks -- --models [--iterations N] [--large-iterations N] [--no-large-warmup]`. Raw times: `models.json`.");
         var dir = Path.Combine(FindRepoRoot(), "docs", "benchmarks");
         Directory.CreateDirectory(dir);
         IO.AtomicFile.WriteAllText(Path.Combine(dir, "models.md"), md.ToString());

@@ -18,12 +18,4 @@ internal static class BenchmarkTiming
         Array.Sort(times);
         return times[repeats / 2];
     }
-
-    /// <summary>Finds the repository root (the folder with DslSft.sln) from the working directory.</summary>
-    public static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "DslSft.sln"))) return dir.FullName;
-        throw new InvalidOperationException("run from inside the repository");
-    }
 }
