@@ -87,14 +87,14 @@ internal static class KernelBenchmark
             DslSft.Kernels.AdamW.MultiTensor(set, parameters, compactGrads, m, v, theta0, Lr, Beta1, Beta2, Eps, WeightDecay,
                 1f - MathF.Pow(Beta1, step), 1f - MathF.Pow(Beta2, step), l1: 0f, backend);
         }
-        var sparse = Median(quick ? 3 : 9, () => SparseStep(KernelBackend.Native));
+        var sparse = BenchmarkTiming.MedianSeconds(quick ? 3 : 9, () => SparseStep(KernelBackend.Native), warmUp: false);
         // the per-call C# part of the sparse step: checking every tensor and collecting its address
-        var tables = Median(quick ? 3 : 9, () =>
+        var tables = BenchmarkTiming.MedianSeconds(quick ? 3 : 9, () =>
         {
-            KernelArguments.Table(parameters, "param", set);
+            KernelArguments.Table(parameters, "param", set, warmUp: false);
         });
         Console.WriteLine($"  pointer tables (C#, per call): {tables * 1e3:F2} ms");
-        var managed = Median(quick ? 1 : 3, () => SparseStep(KernelBackend.Managed));
+        var managed = BenchmarkTiming.MedianSeconds(quick ? 1 : 3, () => SparseStep(KernelBackend.Managed), warmUp: false);
         Console.WriteLine($"  sparse multi-tensor AdamW: native {sparse * 1e3:F2} ms, C# fallback {managed * 1e3:F1} ms");
 
         // reference: mask the gradients, then dense AdamW over every parameter
@@ -107,7 +107,7 @@ internal static class KernelBenchmark
             optimizer.step();
         }
         DenseStep(); // first step allocates the optimizer state; not timed
-        var dense = Median(quick ? 2 : 3, DenseStep);
+        var dense = BenchmarkTiming.MedianSeconds(quick ? 2 : 3, DenseStep, warmUp: false);
         Console.WriteLine($"  dense masked torch AdamW: {dense * 1e3:F1} ms  (ratio {dense / sparse:F1}x)");
 
         long n = sizes.Sum();
@@ -126,22 +126,10 @@ internal static class KernelBenchmark
     {
         using var source = empty(n).fill_(1f);
         using var destination = empty(n).fill_(0f);
-        var seconds = Median(repetitions, () => destination.copy_(source));
+        var seconds = BenchmarkTiming.MedianSeconds(repetitions, () => destination.copy_(source), warmUp: false);
         return new Measurement(seconds, 2.0 * n * 4 / seconds / 1e9);
     }
 
-    private static double Median(int repetitions, Action action)
-    {
-        var times = new double[repetitions];
-        for (int r = 0; r < repetitions; r++)
-        {
-            var sw = Stopwatch.StartNew();
-            action();
-            times[r] = sw.Elapsed.TotalSeconds;
-        }
-        Array.Sort(times);
-        return repetitions % 2 == 1 ? times[repetitions / 2] : (times[repetitions / 2 - 1] + times[repetitions / 2]) / 2;
-    }
 
     /// <summary>BERT-base parameter shapes (HF names): embeddings, 12 encoder layers, pooler; ~110M floats in ~200 tensors.</summary>
     private static List<(string Name, long[] Shape)> BertBaseShapes(int layers, long vocabulary)

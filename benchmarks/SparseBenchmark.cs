@@ -39,7 +39,7 @@ public static class SparseBenchmark
         // STREAM-like copy of a θ-sized buffer: reads 4N bytes and writes 4N bytes.
         using var source = cat(pairs.Select(p => p.Current.flatten()).ToArray());
         using var destination = empty_like(source);
-        double copySeconds = Median(repeats, () => destination.copy_(source));
+        double copySeconds = BenchmarkTiming.MedianSeconds(repeats, () => destination.copy_(source));
         double bandwidth = 2.0 * 4 * n / copySeconds / 1e9;
         double oneReadSeconds = 2.0 * 4 * n / (bandwidth * 1e9);  // reading θ and θ0 once at that bandwidth
         destination.Dispose();
@@ -55,7 +55,7 @@ public static class SparseBenchmark
             long k = (long)(fraction * n);
             Tensor[]? selected = null;
             var cpuTimes = new List<double>();
-            double ours = Median(repeats, () =>
+            double ours = BenchmarkTiming.MedianSeconds(repeats, () =>
             {
                 foreach (var s in selected ?? []) s.Dispose();
                 var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
@@ -65,13 +65,13 @@ public static class SparseBenchmark
             var (scratchBytes, passes) = TopKSelector.LastCallStatistics();
             cpuTimes.Sort();
             double cpu = cpuTimes[cpuTimes.Count / 2];
-            double topk = Median(baselineRepeats, () =>
+            double topk = BenchmarkTiming.MedianSeconds(baselineRepeats, () =>
             {
                 var (values, indices) = magnitudes.topk((int)k);
                 values.Dispose();
                 indices.Dispose();
             });
-            double kth = Median(baselineRepeats, () =>
+            double kth = BenchmarkTiming.MedianSeconds(baselineRepeats, () =>
             {
                 var (values, indices) = magnitudes.kthvalue(n - k + 1, 0);
                 values.Dispose();
@@ -123,19 +123,6 @@ public static class SparseBenchmark
         return count == k && smallest == kth ? "verified (K entries, smallest = K-th largest)" : $"MISMATCH (count {count}, smallest {smallest}, K-th {kth})";
     }
 
-    private static double Median(int repeats, Action action)
-    {
-        action();  // warm-up: page faults, thread pools
-        var times = new double[repeats];
-        for (int i = 0; i < repeats; i++)
-        {
-            var watch = Stopwatch.StartNew();
-            action();
-            times[i] = watch.Elapsed.TotalSeconds;
-        }
-        Array.Sort(times);
-        return times[repeats / 2];
-    }
 
     private static string Report(bool quick, int tensors, long n, int repeats, int baselineRepeats, double bandwidth, double copySeconds,
         double oneReadSeconds, double prepareSeconds, double randomSeconds, List<Row> rows, string loadBefore, string loadAfter)
