@@ -116,13 +116,13 @@ internal static class EngineOursRun
         public IReadOnlyList<Tensor> SelectRandom(IReadOnlyList<long> sizes, IReadOnlyList<Tensor?> excluded, long k, long seed) =>
             inner.SelectRandom(sizes, excluded, k, seed);
 
-        public double DenseSquaredGradNorm(IReadOnlyList<DenseAdamWTensor> tensors, float l1)
+        public double DenseSquaredGradNorm(IReadOnlyList<DenseUpdateTensor> tensors, float l1)
         {
             Entering(Stage.Norm);
             return inner.DenseSquaredGradNorm(tensors, l1);
         }
 
-        public double SparseSquaredGradNorm(SparseAdamWGroup group, float l1)
+        public double SparseSquaredGradNorm(SparseUpdateGroup group, float l1)
         {
             Entering(Stage.Norm);
             return inner.SparseSquaredGradNorm(group, l1);

@@ -91,8 +91,8 @@ internal static class KernelBenchmark
         // the per-call C# part of the sparse step: checking every tensor and collecting its address
         var tables = BenchmarkTiming.MedianSeconds(quick ? 3 : 9, () =>
         {
-            KernelArguments.Table(parameters, "param", set, warmUp: false);
-        });
+            KernelArguments.Table(parameters, "param", set);
+        }, warmUp: false);
         Console.WriteLine($"  pointer tables (C#, per call): {tables * 1e3:F2} ms");
         var managed = BenchmarkTiming.MedianSeconds(quick ? 1 : 3, () => SparseStep(KernelBackend.Managed), warmUp: false);
         Console.WriteLine($"  sparse multi-tensor AdamW: native {sparse * 1e3:F2} ms, C# fallback {managed * 1e3:F1} ms");

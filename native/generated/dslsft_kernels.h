@@ -86,6 +86,39 @@ DSLSFT_API dslsft_status dslsft_cuda_gather_multi(int64_t num_tensors, const int
                                                   int64_t total_count, const float* const* source,
                                                   float* gathered, int32_t check_indices, void* stream);
 
+/* ---- lion ---- */
+/* One Lion step for one parameter element, as lion-pytorch writes it: the update is the sign of an
+ * interpolation between the momentum and the gradient, weight decay is decoupled, and the momentum is
+ * updated after the step with its own β2. The gradient is compact (K-length in the sparse forms) and
+ * carries LT-SFT's optional L1 pull toward the pretrained value theta0 (l1 already normalised by the
+ * caller; 0 disables it), as in AdamW. */
+DSLSFT_API dslsft_status dslsft_lion_dense(int64_t n, float* param, const float* grad, float* m,
+                                           const float* theta0, float lr, float beta1, float beta2,
+                                           float weightDecay, float l1);
+DSLSFT_API dslsft_status dslsft_lion_sparse(int64_t n, const int64_t* indices, int64_t count, float* param,
+                                            const float* grad, float* m, const float* theta0, float lr,
+                                            float beta1, float beta2, float weightDecay, float l1,
+                                            int32_t check_indices);
+DSLSFT_API dslsft_status dslsft_lion_multi(int64_t num_tensors, const int64_t* sizes,
+                                           const int64_t* const* indices, const int64_t* counts,
+                                           int64_t total_count, float* const* param, const float* grad,
+                                           float* m, const float* theta0, float lr, float beta1, float beta2,
+                                           float weightDecay, float l1, int32_t check_indices);
+DSLSFT_API dslsft_status dslsft_cuda_lion_dense(int64_t n, float* param, const float* grad, float* m,
+                                                const float* theta0, float lr, float beta1, float beta2,
+                                                float weightDecay, float l1, void* stream);
+DSLSFT_API dslsft_status dslsft_cuda_lion_sparse(int64_t n, const int64_t* indices, int64_t count,
+                                                 float* param, const float* grad, float* m,
+                                                 const float* theta0, float lr, float beta1, float beta2,
+                                                 float weightDecay, float l1, int32_t check_indices,
+                                                 void* stream);
+DSLSFT_API dslsft_status dslsft_cuda_lion_multi(int64_t num_tensors, const int64_t* sizes,
+                                                const int64_t* const* indices, const int64_t* counts,
+                                                int64_t total_count, float* const* param, const float* grad,
+                                                float* m, const float* theta0, float lr, float beta1,
+                                                float beta2, float weightDecay, float l1,
+                                                int32_t check_indices, void* stream);
+
 /* ---- scale ---- */
 /* x = factor * x for one element. */
 DSLSFT_API dslsft_status dslsft_scale_dense(int64_t n, float* x, float factor);
@@ -168,29 +201,35 @@ DSLSFT_API dslsft_status dslsft_cuda_sft_revert_multi(int64_t num_tensors, const
 /* One torch.optim.SGD step (dampening 0, no Nesterov) for one parameter element: the gradient plus
  * weightDecay * param; with momentum != 0 the momentum buffer is set to that gradient on the first
  * step and to momentum * buffer + gradient afterwards, and the buffer is the step direction. With
- * momentum 0 the buffer is neither read nor written. */
+ * momentum 0 the buffer is neither read nor written. The gradient is compact (K-length in the sparse
+ * forms, as the LT-SFT sparse phase computes it) and carries the optional L1 pull toward the
+ * pretrained value theta0 (l1 already normalised by the caller; 0 disables it), as in AdamW. */
 DSLSFT_API dslsft_status dslsft_sgd_dense(int64_t n, float* param, const float* grad, float* momentumBuffer,
-                                          float lr, float momentum, float weightDecay, int32_t firstStep);
+                                          const float* theta0, float lr, float momentum, float weightDecay,
+                                          int32_t firstStep, float l1);
 DSLSFT_API dslsft_status dslsft_sgd_sparse(int64_t n, const int64_t* indices, int64_t count, float* param,
-                                           const float* grad, float* momentumBuffer, float lr, float momentum,
-                                           float weightDecay, int32_t firstStep, int32_t check_indices);
+                                           const float* grad, float* momentumBuffer, const float* theta0,
+                                           float lr, float momentum, float weightDecay, int32_t firstStep,
+                                           float l1, int32_t check_indices);
 DSLSFT_API dslsft_status dslsft_sgd_multi(int64_t num_tensors, const int64_t* sizes,
                                           const int64_t* const* indices, const int64_t* counts,
-                                          int64_t total_count, float* const* param, const float* const* grad,
-                                          float* momentumBuffer, float lr, float momentum, float weightDecay,
-                                          int32_t firstStep, int32_t check_indices);
+                                          int64_t total_count, float* const* param, const float* grad,
+                                          float* momentumBuffer, const float* theta0, float lr, float momentum,
+                                          float weightDecay, int32_t firstStep, float l1,
+                                          int32_t check_indices);
 DSLSFT_API dslsft_status dslsft_cuda_sgd_dense(int64_t n, float* param, const float* grad,
-                                               float* momentumBuffer, float lr, float momentum,
-                                               float weightDecay, int32_t firstStep, void* stream);
+                                               float* momentumBuffer, const float* theta0, float lr,
+                                               float momentum, float weightDecay, int32_t firstStep, float l1,
+                                               void* stream);
 DSLSFT_API dslsft_status dslsft_cuda_sgd_sparse(int64_t n, const int64_t* indices, int64_t count, float* param,
-                                                const float* grad, float* momentumBuffer, float lr,
-                                                float momentum, float weightDecay, int32_t firstStep,
-                                                int32_t check_indices, void* stream);
+                                                const float* grad, float* momentumBuffer, const float* theta0,
+                                                float lr, float momentum, float weightDecay, int32_t firstStep,
+                                                float l1, int32_t check_indices, void* stream);
 DSLSFT_API dslsft_status dslsft_cuda_sgd_multi(int64_t num_tensors, const int64_t* sizes,
                                                const int64_t* const* indices, const int64_t* counts,
-                                               int64_t total_count, float* const* param,
-                                               const float* const* grad, float* momentumBuffer, float lr,
-                                               float momentum, float weightDecay, int32_t firstStep,
+                                               int64_t total_count, float* const* param, const float* grad,
+                                               float* momentumBuffer, const float* theta0, float lr,
+                                               float momentum, float weightDecay, int32_t firstStep, float l1,
                                                int32_t check_indices, void* stream);
 
 #ifdef __cplusplus

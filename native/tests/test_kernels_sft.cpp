@@ -36,11 +36,12 @@ void test_apply_revert_diff_gather() {
 void test_sgd_momentum() {
   const int64_t n = 4;
   std::vector<int64_t> idx = {0, 2};
-  std::vector<float> param = {1, 1, 1, 1}, grad = {0.5f, 9, -0.5f, 9}, buffer = {0, 0};
+  // the gradient is compact: one value per selected index
+  std::vector<float> param = {1, 1, 1, 1}, grad = {0.5f, -0.5f}, buffer = {0, 0}, theta0 = {1, 1};
   const float lr = 0.1f, momentum = 0.9f, wd = 0.0f;
   // step 1: buffer = grad; step 2: buffer = 0.9 * buffer + grad
-  CHECK(dslsft_sgd_sparse(n, idx.data(), 2, param.data(), grad.data(), buffer.data(), lr, momentum, wd, 1, 1) == DSLSFT_OK);
-  CHECK(dslsft_sgd_sparse(n, idx.data(), 2, param.data(), grad.data(), buffer.data(), lr, momentum, wd, 0, 1) == DSLSFT_OK);
+  CHECK(dslsft_sgd_sparse(n, idx.data(), 2, param.data(), grad.data(), buffer.data(), theta0.data(), lr, momentum, wd, 1, 0.0f, 1) == DSLSFT_OK);
+  CHECK(dslsft_sgd_sparse(n, idx.data(), 2, param.data(), grad.data(), buffer.data(), theta0.data(), lr, momentum, wd, 0, 0.0f, 1) == DSLSFT_OK);
   CHECK_NEAR(buffer[0], 0.95, 1e-6);
   CHECK_NEAR(param[0], 1 - 0.1 * 0.5 - 0.1 * 0.95, 1e-6);
   CHECK_NEAR(param[2], 1 + 0.1 * 0.5 + 0.1 * 0.95, 1e-6);

@@ -87,7 +87,7 @@ namespace DslSft.Generators.Kernels
                 s.Append(b).Append("float* ").Append(p.Name).Append("Data = ").Append(Args).Append(".Float32(").Append(p.Name)
                     .Append(", nameof(").Append(p.Name).Append("), n, \"").Append(first.Name).Append("\");\n");
             var dataArgs = string.Concat(Tensors(rule).Select(p => ", " + p.Name + "Data"));
-            s.Append(b).Append("if (").Append(Args).Append(".UseNative(backend))\n");
+            s.Append(b).Append("if (").Append(Args).Append(".UseNative(backend, \"").Append(KernelAbi.FunctionName(rule.KernelName, KernelForm.Dense, false)).Append("\"))\n");
             s.Append(b).Append("    global::DslSft.Native.NativeException.ThrowIfFailed(NativeEntryPoints.")
                 .Append(KernelAbi.FunctionName(rule.KernelName, KernelForm.Dense, false)).Append("(n").Append(dataArgs).Append(ScalarArguments(rule, true)).Append("));\n");
             s.Append(b).Append("else\n");
@@ -123,7 +123,7 @@ namespace DslSft.Generators.Kernels
             s.Append(b).Append("if (indexCheck == global::DslSft.Dsl.Kernels.IndexCheck.Validate)\n");
             s.Append(b).Append("    global::DslSft.Kernels.IndexValidation.Check(indicesData, count, n, nameof(indices));\n");
             var dataArgs = string.Concat(Tensors(rule).Select(p => ", " + p.Name + "Data"));
-            s.Append(b).Append("if (").Append(Args).Append(".UseNative(backend))\n");
+            s.Append(b).Append("if (").Append(Args).Append(".UseNative(backend, \"").Append(KernelAbi.FunctionName(rule.KernelName, KernelForm.Sparse, false)).Append("\"))\n");
             s.Append(b).Append("    global::DslSft.Native.NativeException.ThrowIfFailed(NativeEntryPoints.")
                 .Append(KernelAbi.FunctionName(rule.KernelName, KernelForm.Sparse, false)).Append("(n, indicesData, count").Append(dataArgs)
                 .Append(ScalarArguments(rule, true)).Append(", checkIndices: 0));\n");
@@ -164,7 +164,7 @@ namespace DslSft.Generators.Kernels
             s.Append(b).Append("{\n");
             var c = b + "    ";
             var dataArgs = string.Concat(Tensors(rule).Select(p => p.Role == ElementRole.Indexed ? ", (float**)" + p.Name + "Pointers" : ", " + p.Name + "Data"));
-            s.Append(c).Append("if (").Append(Args).Append(".UseNative(backend))\n");
+            s.Append(c).Append("if (").Append(Args).Append(".UseNative(backend, \"").Append(KernelAbi.FunctionName(rule.KernelName, KernelForm.Multi, false)).Append("\"))\n");
             s.Append(c).Append("    global::DslSft.Native.NativeException.ThrowIfFailed(NativeEntryPoints.")
                 .Append(KernelAbi.FunctionName(rule.KernelName, KernelForm.Multi, false))
                 .Append("(set.Count, set.SizesPointer, set.IndexPointers, set.CountsPointer, set.TotalCount").Append(dataArgs)

@@ -4,6 +4,7 @@ using DslSft.Cli.Rendering;
 using DslSft.Cli.Wiring;
 using DslSft.Cli.Wiring.Tasks;
 using DslSft.Models;
+using DslSft.Tasks;
 using DslSft.Tasks.Evaluation;
 
 namespace DslSft.Cli.Commands;
@@ -13,13 +14,23 @@ namespace DslSft.Cli.Commands;
 /// transfer), scored on one or more test files, one table row per file. Every task is wired (<see cref="TaskWirings"/>):
 /// pos accuracy, ner seqeval span P/R/F1, dp UAS/LAS, nli/sc accuracy, qa SQuAD EM/F1. The label set comes from the
 /// task SFT's metadata (train-task stores it), else --labels, else the model's config.json (id2label, as compose and
-/// export write it), else the fixed UD sets for pos and dp.
+/// export write it), else the fixed UD sets for pos and dp. <c>-t mlm</c> reports the masked-LM loss and perplexity on
+/// raw text instead (<see cref="MlmEvaluation"/>).
 /// </summary>
 public static class EvalCommand
 {
+    private const string Mlm = "mlm";
+
     public static Command Create()
     {
-        var task = CommonOptions.Task();
+        var task = new Option<string>("--task", "-t")
+        {
+            Description = $"Task: {string.Join(", ", TaskKinds.AllNames)}, or mlm (masked-LM loss and perplexity on raw text, e.g. of a language SFT).",
+            Required = true,
+            HelpName = string.Join("|", TaskKinds.AllNames.Append(Mlm)),
+        }.AcceptOnlyFromAmong([.. TaskKinds.AllNames, Mlm]);
+        var seed = new Option<int>("--seed") { Description = "-t mlm: seed of the evaluation masks (the same seed gives the same masks for every model).", DefaultValueFactory = _ => 42 };
+        var lineByLine = new Option<bool>("--line-by-line") { Description = "-t mlm: one example per line (truncated) instead of packing lines into blocks of --max-length." };
         var model = CommonOptions.Model();
         var sfts = CommonOptions.Sft();
         var data = new Option<string[]>("--data") { Description = "Evaluation file (repeatable; one row each).", Required = true, Arity = ArgumentArity.OneOrMore, HelpName = "file" };
@@ -31,19 +42,29 @@ public static class EvalCommand
             "dslsft eval -t dp -m minilm --sft sft/lang-mt --sft sft/task-dp --data ../shared/data/ud/mt_mudt-ud-dev.conllu --decode mst --no-punct",
             "dslsft eval -t nli -m minilm --sft sft/lang-de --sft sft/task-nli --data xnli.de.test.tsv --max-length 128",
             "dslsft eval -t qa -m minilm --sft sft/task-qa --data xquad.de.json --max-length 384 --doc-stride 128",
-            "dslsft eval -t pos -m minilm --sft sft/lang-de --sft sft/task-pos --data ../shared/data/ud/de_gsd-ud-dev.conllu --json results.json");
-        foreach (var option in new Option[] { task, model, sfts, data, batchSize, maxLength }) command.Options.Add(option);
+            "dslsft eval -t pos -m minilm --sft sft/lang-de --sft sft/task-pos --data ../shared/data/ud/de_gsd-ud-dev.conllu --json results.json",
+            "dslsft eval -t mlm -m minilm --sft sft/lang-mt --data mt-dev.txt --max-length 128");
+        foreach (var option in new Option[] { task, model, sfts, data, batchSize, maxLength, seed, lineByLine }) command.Options.Add(option);
         taskOptions.AddTo(command);
         command.SetHandler(async (parse, context, cancel) =>
         {
-            var kind = parse.GetValue(task);
-            var settings = taskOptions.Read(parse, kind);
             int batch = parse.GetValue(batchSize);
             if (batch <= 0) throw new InvalidInputException($"--batch-size must be positive, got {batch}");
             var files = parse.GetValue(data)!;
             foreach (var file in files) if (!File.Exists(file)) throw new InvalidInputException("evaluation file not found", file);
             var sftPaths = parse.GetValue(sfts) ?? [];
             var applied = SftPaths.LoadAll(sftPaths);
+            if (parse.GetValue(task) == Mlm)
+            {
+                var mlmRows = await Task.Run(() => MlmEvaluation.Evaluate(parse.GetValue(model)!, applied, files,
+                    m => m.ResolveMaxLength(parse, maxLength), batch, parse.GetValue(seed), parse.GetValue(lineByLine)), cancel);
+                var mlmTable = MlmEvaluation.Table(mlmRows);
+                context.Show(mlmTable.ToSpectre());
+                context.WriteJson(mlmTable.ToJson());
+                return CliApp.ExitOk;
+            }
+            var kind = TaskKinds.Parse(parse.GetValue(task)!);
+            var settings = taskOptions.Read(parse, kind);
             var modelDirectory = BaseModel.ResolveDirectory(parse.GetValue(model)!);
             var modelLabels = ConfigLabels.Read(Path.Combine(modelDirectory, HfModel.ConfigFileName));
             var wiring = TaskWirings.ForEvaluation(kind, settings, applied, sftPaths, modelLabels);

@@ -28,7 +28,7 @@ public static class TrainTaskCommand
         var task = CommonOptions.Task();
         var model = CommonOptions.Model();
         var train = new Option<string>("--train") { Description = "Training data in the task's format (pos, dp: CoNLL-U; ner: CoNLL; nli, sc: TSV or JSONL; qa: SQuAD JSON).", HelpName = "file" };
-        var validation = new Option<string>("--validation") { Description = "Held-out data, scored after training with the SFTs applied.", HelpName = "file" };
+        var validation = new Option<string>("--validation") { Description = "Held-out data, scored after training with the SFTs applied (and during training with --eval-every or --best-metric).", HelpName = "file" };
         var config = new Option<string>("--config") { Description = "Multi-source JSON instead of --train/--sft: {\"en\": {\"sft\": ..., \"data\": {\"train\": ..., \"validation\": ..., \"max_train_samples\": n}}, ...}.", HelpName = "json" };
         var taskOptions = new TaskCommandOptions("Label set (one per line, or a JSON array); default: UPOS for pos, composable-sft's UD relations for dp, inferred from the training data (sorted) for ner, nli and sc.");
         var sfts = CommonOptions.Sft();
@@ -89,11 +89,18 @@ public static class TrainTaskCommand
             Engine.LtSftResult result;
             if (sources.Count == 1)
             {
+                // Evaluated during training (--eval-every, --best-metric) as eval scores it: with the source's language SFTs applied.
+                // Only when asked: otherwise --validation is scored once, after training.
+                bool evaluate = options.EvaluateEvery > 0 || options.LoadBestAtEnd;
+                Func<IReadOnlyDictionary<string, double>>? evaluator = !evaluate || validationData.Count == 0 ? null : () =>
+                    validationData[0].Data.Evaluate(baseModel.Model, batchSize, cancel: cancel).Metrics.ToDictionary(m => m.Name, m => m.Value);
                 result = await SftTraining.TrainAsync(context, baseModel, loss, trainData[0].Batches(batchSize, seedValue), options, outputPath, replace, arguments, cancel,
-                    whileTraining: () => AppliedSfts.Apply(sourceSfts[sources[0].Name], baseModel.Parameters));
+                    whileTraining: () => AppliedSfts.Apply(sourceSfts[sources[0].Name], baseModel.Parameters), evaluator: evaluator);
             }
             else
             {
+                if (options.EvaluateEvery > 0 || options.LoadBestAtEnd)
+                    throw new InvalidInputException("--eval-every and --best-metric are not available with a multi-source --config (which source's SFTs would the evaluation apply?)");
                 // composable-sft's MultiSourcePlugin: each batch runs with its own language's SFT applied. Checked against
                 // the base model once here (apply + revert), then applied per batch without re-hashing the model.
                 foreach (var list in sourceSfts.Values) AppliedSfts.Apply(list, baseModel.Parameters).Dispose();

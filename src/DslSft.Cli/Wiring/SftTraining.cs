@@ -26,6 +26,7 @@ public static class SftTraining
         Func<IReadOnlyDictionary<string, double>>? evaluator = null)
     {
         OutputDirectory.CheckWritable(output, overwrite);
+        evaluator = CheckedEvaluator(evaluator, options);
         // A body parameter the checkpoint lacks (a pooler new to a masked-LM checkpoint) starts from a random value that
         // nobody applying the SFT later could reproduce, so it cannot be a diff: it is trained densely and stored whole.
         // run_mlm.py's decoder surgery (a frozen or trainable copy of the embeddings) changes the table's roles.
@@ -94,6 +95,27 @@ public static class SftTraining
             ? $"warning: {(100 * footprint.LargestTensorShare).ToString("F1", System.Globalization.CultureInfo.InvariantCulture)}% of K ({footprint.LargestTensorCount} of {footprint.Total} changed parameters) " +
               $"falls in one tensor, '{footprint.LargestTensor}'; see `dslsft inspect` for where the rest lies"
             : null;
+
+    /// <summary>
+    /// The evaluator with usage mistakes turned into <see cref="InvalidInputException"/>s: evaluation asked for
+    /// (--eval-every, --best-metric) with no validation data, or a --best-metric the evaluation does not report.
+    /// </summary>
+    private static Func<IReadOnlyDictionary<string, double>>? CheckedEvaluator(Func<IReadOnlyDictionary<string, double>>? evaluator, LtSftOptions options)
+    {
+        if (evaluator is null)
+        {
+            if (options.EvaluateEvery > 0 || options.LoadBestAtEnd)
+                throw new InvalidInputException("--eval-every and --best-metric need validation data (--validation)");
+            return null;
+        }
+        if (!options.LoadBestAtEnd) return evaluator;
+        return () =>
+        {
+            var metrics = evaluator();
+            return metrics.ContainsKey(options.BestMetric) ? metrics
+                : throw new InvalidInputException($"--best-metric {options.BestMetric}: the validation reports {string.Join(", ", metrics.Keys)}");
+        };
+    }
 
     /// <summary>A synchronous <see cref="IProgress{T}"/> (System.Progress would post to a thread pool and reorder reports).</summary>
     private sealed class Reporter(Action<TrainingProgress> report) : IProgress<TrainingProgress>

@@ -27,6 +27,14 @@ public sealed record LtSftOptions
     public PhaseLength SparsePhase { get; init; } = PhaseLength.Epochs(3);
 
     public double LearningRate { get; init; } = 5e-5;
+    /// <summary>
+    /// The update rule of both phases: null is AdamW with <see cref="Beta1"/>, <see cref="Beta2"/> and <see cref="Epsilon"/>
+    /// (composable-sft's optimizer); <see cref="Optimizers.SgdRule"/> and <see cref="Optimizers.LionRule"/> are the other
+    /// built-in rules, and any <see cref="Optimizers.IOptimizerRule"/> may be given.
+    /// </summary>
+    public Optimizers.IOptimizerRule? Optimizer { get; init; }
+    /// <summary>The rule in effect (<see cref="Optimizer"/>, or AdamW with this record's betas and epsilon).</summary>
+    public Optimizers.IOptimizerRule OptimizerRule => Optimizer ?? new Optimizers.AdamWRule(Beta1, Beta2, Epsilon);
     public float Beta1 { get; init; } = 0.9f;
     public float Beta2 { get; init; } = 0.999f;
     public float Epsilon { get; init; } = 1e-8f;
@@ -108,7 +116,7 @@ public sealed record LtSftOptions
     {
         string F(double d) => d.ToString("R", CultureInfo.InvariantCulture);
         string L(PhaseLength l) => $"min_steps={l.MinSteps?.ToString() ?? "-"},max_steps={l.MaxSteps?.ToString() ?? "-"},max_epochs={(l.MaxEpochs is { } e ? F(e) : "-")}";
-        return new SortedDictionary<string, string>
+        var described = new SortedDictionary<string, string>
         {
             ["method"] = Method == SelectionMethod.LotteryTicket ? "lt-sft" : "random",
             ["ft_params_num"] = TunableCount?.ToString() ?? "",
@@ -117,9 +125,6 @@ public sealed record LtSftOptions
             ["full_phase"] = L(FullPhase),
             ["sparse_phase"] = L(SparsePhase),
             ["learning_rate"] = F(LearningRate),
-            ["adam_beta1"] = F(Beta1),
-            ["adam_beta2"] = F(Beta2),
-            ["adam_epsilon"] = F(Epsilon),
             ["weight_decay"] = F(WeightDecay),
             ["warmup_steps"] = WarmupSteps?.ToString() ?? "",
             ["warmup_ratio"] = F(WarmupRatio),
@@ -137,5 +142,7 @@ public sealed record LtSftOptions
             ["seed"] = Seed.ToString(CultureInfo.InvariantCulture),
             ["random_count_per_tensor"] = RandomCountPerTensor is null ? "" : string.Join(",", RandomCountPerTensor.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}")),
         };
+        foreach (var (key, value) in OptimizerRule.Describe()) described[key] = value;
+        return described;
     }
 }

@@ -1,4 +1,5 @@
 using DslSft.Engine.Kernels;
+using DslSft.Engine.Optimizers;
 using DslSft.Models.SampledGradients;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -6,9 +7,9 @@ using static TorchSharp.torch;
 namespace DslSft.Engine;
 
 /// <summary>
-/// AdamW over one phase's trainable state, driven through <see cref="ISparseKernels"/>: dense tensors (every
-/// parameter in the full phase, the heads in the sparse phase) keep dense moments; maskable tensors in the sparse
-/// phase keep only compact K-length moments and θ0 values, and receive their gradient in a compact K-length buffer
+/// The options' optimizer rule (<see cref="IOptimizerRule"/>; AdamW by default) over one phase's trainable state:
+/// dense tensors (every parameter in the full phase, the heads in the sparse phase) keep dense rule state (AdamW's
+/// moments); maskable tensors in the sparse phase keep only compact K-length state and θ0 values, and receive their gradient in a compact K-length buffer
 /// too: models write it there directly (<see cref="BindSampledGradients"/>), and gradients autograd still leaves in
 /// <c>.grad</c> are gathered into it (<see cref="CollectGradients"/>). Tensors are grouped as torch param groups
 /// are, by weight decay and by whether the L1 pull applies, so each kernel call shares one set of scalars.
@@ -19,6 +20,7 @@ internal sealed class PhaseOptimizer : IDisposable
     private readonly List<DenseGroup> _dense = new();
     private readonly List<SparseGroup> _sparse = new();
     private readonly LtSftOptions _options;
+    private readonly IOptimizerRule _rule;
     private readonly float _l1;
 
     /// <param name="l1">L1 coefficient already divided by the parameter count.</param>
@@ -26,6 +28,7 @@ internal sealed class PhaseOptimizer : IDisposable
     {
         _kernels = kernels;
         _options = options;
+        _rule = options.OptimizerRule;
         _l1 = l1;
     }
 
@@ -39,8 +42,8 @@ internal sealed class PhaseOptimizer : IDisposable
         var group = _dense.FirstOrDefault(g => g.Decay == decay && g.ApplyL1 == applyL1);
         if (group is null) _dense.Add(group = new DenseGroup(decay, applyL1));
         if (applyL1 && _l1 != 0 && original is null) throw new ArgumentException($"L1 needs θ0 for '{name}'");
-        group.Entries.Add(new DenseEntry(name, param, torch.zeros_like(param).DetachFromDisposeScope(),
-            torch.zeros_like(param).DetachFromDisposeScope(), applyL1 ? original : null));
+        var state = Enumerable.Range(0, _rule.StateCount).Select(_ => torch.zeros_like(param).DetachFromDisposeScope()).ToArray();
+        group.Entries.Add(new DenseEntry(name, param, state, applyL1 ? original : null));
     }
 
     /// <summary>Adds a maskable parameter trained at <paramref name="indices"/> only, with θ0 at those entries.</summary>
@@ -58,7 +61,7 @@ internal sealed class PhaseOptimizer : IDisposable
     /// <summary>Allocates the compact buffers once all sparse tensors are added.</summary>
     public void Seal()
     {
-        foreach (var g in _sparse) g.Seal();
+        foreach (var g in _sparse) g.Seal(_rule.StateCount);
     }
 
     /// <summary>
@@ -94,14 +97,13 @@ internal sealed class PhaseOptimizer : IDisposable
     {
         StepCount++;
         foreach (var g in _dense)
-            _kernels.DenseAdamWStep(g.Tensors(), Scalars(learningRate, gradScale, g.Decay, g.ApplyL1 ? _l1 : 0f));
+            _rule.DenseStep(_kernels, g.Tensors(), Scalars(learningRate, gradScale, g.Decay, g.ApplyL1 ? _l1 : 0f));
         foreach (var g in _sparse)
-            _kernels.SparseAdamWStep(g.Batch(), Scalars(learningRate, gradScale, g.Decay, _l1));
+            _rule.SparseStep(_kernels, g.Batch(), Scalars(learningRate, gradScale, g.Decay, _l1));
     }
 
-    private AdamWScalars Scalars(double lr, double gradScale, bool decay, float l1) =>
-        AdamWScalars.ForStep(StepCount, (float)lr, _options.Beta1, _options.Beta2, _options.Epsilon,
-            decay ? _options.WeightDecay : 0f, (float)gradScale, l1);
+    private OptimizerStep Scalars(double lr, double gradScale, bool decay, float l1) =>
+        new(StepCount, (float)lr, decay ? _options.WeightDecay : 0f, (float)gradScale, l1);
 
     /// <summary>
     /// Drops every gradient this optimizer reads (torch's <c>zero_grad(set_to_none=True)</c>). The next backward
@@ -119,59 +121,47 @@ internal sealed class PhaseOptimizer : IDisposable
         }
     }
 
-    /// <summary>Moments (and compact θ0) keyed for a checkpoint.</summary>
+    /// <summary>The rule's state keyed for a checkpoint (AdamW's moments keep the keys "m" and "v").</summary>
     public Dictionary<string, Tensor> ExportState()
     {
         var state = new Dictionary<string, Tensor>();
-        foreach (var g in _dense)
-            foreach (var e in g.Entries)
-            {
-                state[$"dense.m/{e.Name}"] = e.ExpAvg;
-                state[$"dense.v/{e.Name}"] = e.ExpAvgSq;
-            }
-        foreach (var g in _sparse)
-        {
-            var key = g.Decay ? "decay" : "nodecay";
-            state[$"sparse.m/{key}"] = g.ExpAvg!;
-            state[$"sparse.v/{key}"] = g.ExpAvgSq!;
-        }
+        foreach (var (key, tensor) in StateEntries()) state[key] = tensor;
         return state;
     }
 
     public void ImportState(IReadOnlyDictionary<string, Tensor> state)
     {
         using var noGrad = torch.no_grad();
+        foreach (var (key, tensor) in StateEntries()) tensor.copy_(Require(state, key));
+    }
+
+    private IEnumerable<(string Key, Tensor Tensor)> StateEntries()
+    {
+        static string Slot(int i) => i switch { 0 => "m", 1 => "v", _ => $"s{i}" };
         foreach (var g in _dense)
             foreach (var e in g.Entries)
-            {
-                e.ExpAvg.copy_(Require(state, $"dense.m/{e.Name}"));
-                e.ExpAvgSq.copy_(Require(state, $"dense.v/{e.Name}"));
-            }
+                for (var i = 0; i < e.State.Length; i++) yield return ($"dense.{Slot(i)}/{e.Name}", e.State[i]);
         foreach (var g in _sparse)
-        {
-            var key = g.Decay ? "decay" : "nodecay";
-            g.ExpAvg!.copy_(Require(state, $"sparse.m/{key}"));
-            g.ExpAvgSq!.copy_(Require(state, $"sparse.v/{key}"));
-        }
+            for (var i = 0; i < g.State.Length; i++) yield return ($"sparse.{Slot(i)}/{(g.Decay ? "decay" : "nodecay")}", g.State[i]);
     }
 
     private static Tensor Require(IReadOnlyDictionary<string, Tensor> state, string key) =>
         state.TryGetValue(key, out var t) ? t : throw new InvalidDataException($"checkpoint lacks optimizer state '{key}'");
 
-    /// <summary>Bytes of optimizer state held (moments and compact θ0), for memory reports.</summary>
+    /// <summary>Bytes of optimizer state held (the rule's state and compact θ0), for memory reports.</summary>
     public long StateBytes =>
-        _dense.Sum(g => g.Entries.Sum(e => 2 * e.ExpAvg.numel() * 4)) +
-        _sparse.Sum(g => 3 * g.Count * 4 + g.Indices.Sum(i => i.numel() * 8));
+        _dense.Sum(g => g.Entries.Sum(e => e.State.Length * e.Param.numel() * 4)) +
+        _sparse.Sum(g => (g.State.Length + 1) * g.Count * 4 + g.Indices.Sum(i => i.numel() * 8));
 
     public void Dispose()
     {
-        foreach (var g in _dense) foreach (var e in g.Entries) { e.ExpAvg.Dispose(); e.ExpAvgSq.Dispose(); }
+        foreach (var g in _dense) foreach (var e in g.Entries) foreach (var t in e.State) t.Dispose();
         foreach (var g in _sparse) g.Dispose();
         _dense.Clear();
         _sparse.Clear();
     }
 
-    private sealed record DenseEntry(string Name, Tensor Param, Tensor ExpAvg, Tensor ExpAvgSq, Tensor? Original);
+    private sealed record DenseEntry(string Name, Tensor Param, Tensor[] State, Tensor? Original);
 
     private sealed class DenseGroup(bool decay, bool applyL1)
     {
@@ -180,9 +170,9 @@ internal sealed class PhaseOptimizer : IDisposable
         public List<DenseEntry> Entries { get; } = new();
 
         /// <summary>The kernel view; parameters that got no gradient this step are skipped, as torch optimizers do.</summary>
-        public IReadOnlyList<DenseAdamWTensor> Tensors() =>
+        public IReadOnlyList<DenseUpdateTensor> Tensors() =>
             Entries.Where(e => e.Param.grad is not null)
-                .Select(e => new DenseAdamWTensor(e.Param, e.Param.grad!, e.ExpAvg, e.ExpAvgSq, e.Original)).ToList();
+                .Select(e => new DenseUpdateTensor(e.Param, e.Param.grad!, e.State, e.Original)).ToList();
     }
 
     private sealed class SparseGroup(bool decay) : IDisposable
@@ -193,21 +183,20 @@ internal sealed class PhaseOptimizer : IDisposable
         public List<Tensor> Indices { get; } = new();
         public List<Tensor> Originals { get; } = new();
         public long[] Offsets { get; private set; } = Array.Empty<long>();
-        public Tensor? ExpAvg { get; private set; }
-        public Tensor? ExpAvgSq { get; private set; }
+        /// <summary>The rule's compact state buffers (K floats each).</summary>
+        public Tensor[] State { get; private set; } = Array.Empty<Tensor>();
         public Tensor? Original { get; private set; }
         /// <summary>The gradient at the selected entries, accumulated over an update's backward passes.</summary>
         public Tensor? Grad { get; private set; }
         public long Count => Offsets.Length == 0 ? 0 : Offsets[^1];
         private Tensor[] _gradSlices = Array.Empty<Tensor>();
 
-        public void Seal()
+        public void Seal(int stateCount)
         {
             Offsets = new long[Params.Count + 1];
             for (var i = 0; i < Params.Count; i++) Offsets[i + 1] = Offsets[i] + Indices[i].numel();
             var device = Params.Count > 0 ? Params[0].device : torch.CPU;
-            ExpAvg = torch.zeros(Count, ScalarType.Float32, device).DetachFromDisposeScope();
-            ExpAvgSq = torch.zeros(Count, ScalarType.Float32, device).DetachFromDisposeScope();
+            State = Enumerable.Range(0, stateCount).Select(_ => torch.zeros(Count, ScalarType.Float32, device).DetachFromDisposeScope()).ToArray();
             Grad = torch.zeros(Count, ScalarType.Float32, device).DetachFromDisposeScope();
             _gradSlices = Params.Select((_, i) => Grad.narrow(0, Offsets[i], Offsets[i + 1] - Offsets[i]).DetachFromDisposeScope()).ToArray();
             // The group's own copy: the caller keeps (and disposes) the per-tensor compact θ0 it passed in.
@@ -232,12 +221,11 @@ internal sealed class PhaseOptimizer : IDisposable
         }
 
         /// <summary>The kernel view. A tensor the loss did not reach contributes its zeros.</summary>
-        public SparseAdamWGroup Batch() => new(Params, Grad!, Indices, Offsets, ExpAvg!, ExpAvgSq!, Original!);
+        public SparseUpdateGroup Batch() => new(Params, Grad!, Indices, Offsets, State, Original!);
 
         public void Dispose()
         {
-            ExpAvg?.Dispose();
-            ExpAvgSq?.Dispose();
+            foreach (var t in State) t.Dispose();
             Original?.Dispose();
             foreach (var s in _gradSlices) s.Dispose();
             Grad?.Dispose();

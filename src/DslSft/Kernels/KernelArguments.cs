@@ -11,13 +11,20 @@ namespace DslSft.Kernels;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static unsafe class KernelArguments
 {
-    /// <summary>True when the call should go to the native library.</summary>
-    public static bool UseNative(KernelBackend backend) => backend switch
+    /// <summary>
+    /// True when the call should go to the native library's <paramref name="entryPoint"/>. Under <see cref="KernelBackend.Auto"/>
+    /// a rule whose entry point the loaded library lacks (a rule declared in another assembly, whose native code was not
+    /// built into libdslsft_native) runs its generated C# loop, with a one-time note (<see cref="NativeKernelFallback"/>).
+    /// </summary>
+    public static bool UseNative(KernelBackend backend, string entryPoint) => backend switch
     {
-        KernelBackend.Auto => NativeLibraryInfo.IsAvailable,
-        KernelBackend.Native => NativeLibraryInfo.IsAvailable
-            ? true
-            : throw new InvalidOperationException($"KernelBackend.Native was requested but {NativeLibraryInfo.LoadError}"),
+        KernelBackend.Auto => NativeLibraryInfo.IsAvailable && NativeKernelFallback.HasEntryPoint(entryPoint, noteWhenMissing: true),
+        KernelBackend.Native => !NativeLibraryInfo.IsAvailable
+            ? throw new InvalidOperationException($"KernelBackend.Native was requested but {NativeLibraryInfo.LoadError}")
+            : NativeKernelFallback.HasEntryPoint(entryPoint, noteWhenMissing: false)
+                ? true
+                : throw new InvalidOperationException($"KernelBackend.Native was requested but libdslsft_native has no '{entryPoint}': " +
+                                                      "build the rule's native code into it (src/DslSft/Kernels/README.md, 'Rules in your own assembly')"),
         KernelBackend.Managed => false,
         _ => throw new ArgumentOutOfRangeException(nameof(backend), backend, "unknown kernel backend"),
     };

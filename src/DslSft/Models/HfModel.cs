@@ -64,6 +64,7 @@ public static class HfModel
         options ??= new HfLoadOptions();
         if (!System.IO.Directory.Exists(directory)) throw new InvalidInputException("model directory not found", directory);
         var configPath = options.ConfigFile ?? Path.Combine(directory, ConfigFileName);
+        CheckModelType(configPath);
         var config = TransformerConfig.FromJsonFile(configPath);
         if (options.NumLabels is { } labels) config.NumLabels = labels;
         if (options.NumRelations is { } relations) config.ParserNumRelations = relations;
@@ -137,6 +138,19 @@ public static class HfModel
         var bin = Path.Combine(directory, PyTorchFileName);
         if (File.Exists(bin)) return bin;
         throw new InvalidInputException($"no weights: neither {SafetensorsFileName} nor {PyTorchFileName} is present", directory);
+    }
+
+    /// <summary>The config.json <c>model_type</c> values these architectures load (a missing model_type reads as bert).</summary>
+    public static IReadOnlyList<string> KnownModelTypes { get; } = ["bert", "camembert", "roberta", "xlm-roberta"];
+
+    /// <summary>
+    /// Refuses another architecture before its config is read as BERT's (which would only say which BERT keys are missing).
+    /// </summary>
+    private static void CheckModelType(string configPath)
+    {
+        var modelType = ConfigJsonReader.FromFile(configPath).ReadString("model_type", required: false) ?? "bert";
+        if (!KnownModelTypes.Contains(modelType, StringComparer.Ordinal))
+            throw new InvalidInputException($"key 'model_type': '{modelType}' is not a supported architecture (known model types: {string.Join(", ", KnownModelTypes)})", configPath);
     }
 
     /// <summary>The head named by config.json's <c>architectures</c> (e.g. <c>BertForMaskedLM</c> → MaskedLM).</summary>

@@ -96,7 +96,7 @@ public class SampledGradientTrainingTests
         return (result.Sft, table.Tensors.ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone()));
     }
 
-    private static IReadOnlyList<ModelBatch> FixtureBatches(string fixture)
+    internal static IReadOnlyList<ModelBatch> FixtureBatches(string fixture)
     {
         var tensors = SafetensorsFile.Read(SharedData.Fixture(fixture.Split('/').Append("batches.safetensors").ToArray()));
         return Enumerable.Range(0, 24).Select(i => $"step_{i:00}.").Select(p =>
@@ -107,7 +107,7 @@ public class SampledGradientTrainingTests
     }
 
     /// <summary>The stored batches in order, one epoch.</summary>
-    private sealed class FixedBatches(IReadOnlyList<ModelBatch> batches) : ITrainingData<ModelBatch>
+    internal sealed class FixedBatches(IReadOnlyList<ModelBatch> batches) : ITrainingData<ModelBatch>
     {
         public long BatchesPerEpoch => batches.Count;
         public IEnumerable<ModelBatch> Epoch(int epoch) => batches;

@@ -159,9 +159,9 @@ public class SparseKernelTests
         const float l1 = 0.5f;
         // The same float32 element math over the whole tensor at once; only the order of the float64 sum differs.
         var expected = (grad + l1 * torch.sign(param - theta0)).square().sum(ScalarType.Float64).item<double>();
-        var actual = Kernels.DenseSquaredGradNorm(new[] { new DenseAdamWTensor(param, grad, torch.zeros_like(param), torch.zeros_like(param), theta0) }, l1);
+        var actual = Kernels.DenseSquaredGradNorm(new[] { new DenseUpdateTensor(param, grad, [], theta0) }, l1);
         Assert.Equal(1.0, actual / expected, 10);
-        var withoutL1 = Kernels.DenseSquaredGradNorm(new[] { new DenseAdamWTensor(param, grad, torch.zeros_like(param), torch.zeros_like(param), null) }, 0f);
+        var withoutL1 = Kernels.DenseSquaredGradNorm(new[] { new DenseUpdateTensor(param, grad, [], null) }, 0f);
         Assert.Equal(1.0, withoutL1 / grad.square().sum(ScalarType.Float64).item<double>(), 10);
     }
 
@@ -175,11 +175,11 @@ public class SparseKernelTests
         var grad = Random(2, 10);
         const float l1 = 0.25f;
         var effective = grad + l1 * torch.sign(param - theta0);
-        var dense = Kernels.DenseSquaredGradNorm(new[] { new DenseAdamWTensor(param, grad, torch.zeros(10), torch.zeros(10), theta0) }, l1);
+        var dense = Kernels.DenseSquaredGradNorm(new[] { new DenseUpdateTensor(param, grad, [], theta0) }, l1);
         Assert.Equal(effective.square().sum().item<float>(), dense, 4);
 
         var idx = torch.tensor(new long[] { 1, 3, 7 });
-        var group = new SparseAdamWGroup(new[] { param }, grad.index_select(0, idx), new[] { idx }, new long[] { 0, 3 }, torch.zeros(3), torch.zeros(3), theta0.index_select(0, idx));
+        var group = new SparseUpdateGroup(new[] { param }, grad.index_select(0, idx), new[] { idx }, new long[] { 0, 3 }, [], theta0.index_select(0, idx));
         Assert.Equal(effective.index_select(0, idx).square().sum().item<float>(), Kernels.SparseSquaredGradNorm(group, l1), 4);
     }
 }

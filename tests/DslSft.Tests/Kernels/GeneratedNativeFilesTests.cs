@@ -28,7 +28,7 @@ public class GeneratedNativeFilesTests
     public void Every_builtin_kernel_has_cpp_and_cuda_sources()
     {
         var paths = NativeSources().Select(s => s.Path).ToHashSet();
-        foreach (var kernel in new[] { "adamw", "sgd", "sft_apply", "sft_revert", "sft_diff", "gather" })
+        foreach (var kernel in new[] { "adamw", "sgd", "lion", "sft_apply", "sft_revert", "sft_diff", "gather" })
         {
             Assert.Contains($"native/generated/kernel_{kernel}.cpp", paths);
             Assert.Contains($"native/generated/kernel_{kernel}.cu", paths);

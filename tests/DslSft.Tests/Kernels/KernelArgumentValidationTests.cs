@@ -71,9 +71,9 @@ public class KernelArgumentValidationTests
     public void Native_backend_request_without_the_library_is_explained()
     {
         if (NativeLibraryInfo.IsAvailable)
-            Assert.True(KernelArguments.UseNative(KernelBackend.Native));
+            Assert.True(KernelArguments.UseNative(KernelBackend.Native, "dslsft_adamw_dense"));
         else
-            Assert.Throws<InvalidOperationException>(() => KernelArguments.UseNative(KernelBackend.Native));
-        Assert.False(KernelArguments.UseNative(KernelBackend.Managed));
+            Assert.Throws<InvalidOperationException>(() => KernelArguments.UseNative(KernelBackend.Native, "dslsft_adamw_dense"));
+        Assert.False(KernelArguments.UseNative(KernelBackend.Managed, "dslsft_adamw_dense"));
     }
 }

@@ -54,7 +54,7 @@ public class KernelGeneratorSnapshotTests
         }
         """;
 
-    public static TheoryData<string> Rules => new() { "AdamW", "Sgd", "SftDiff", "LanguageTour" };
+    public static TheoryData<string> Rules => new() { "AdamW", "Sgd", "Lion", "SftDiff", "LanguageTour" };
 
     private static (string Path, string Text) Source(string rule) =>
         rule == "LanguageTour" ? ("LanguageTour.cs", LanguageTour) : KernelGeneratorHarness.LibrarySource(rule + ".cs");

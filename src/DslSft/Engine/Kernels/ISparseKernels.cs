@@ -24,10 +24,10 @@ public interface ISparseKernels
     IReadOnlyList<Tensor> SelectRandom(IReadOnlyList<long> sizes, IReadOnlyList<Tensor?> excluded, long k, long seed);
 
     /// <summary>Σ (grad + l1·sign(θ − θ0))² over every entry of the tensors (for gradient clipping).</summary>
-    double DenseSquaredGradNorm(IReadOnlyList<DenseAdamWTensor> tensors, float l1);
+    double DenseSquaredGradNorm(IReadOnlyList<DenseUpdateTensor> tensors, float l1);
 
     /// <summary>Σ (grad + l1·sign(θ − θ0))² over the selected entries of the group (for gradient clipping).</summary>
-    double SparseSquaredGradNorm(SparseAdamWGroup group, float l1);
+    double SparseSquaredGradNorm(SparseUpdateGroup group, float l1);
 
     /// <summary>One AdamW step on every entry of the tensors (see <see cref="AdamWScalars"/> for the rule).</summary>
     void DenseAdamWStep(IReadOnlyList<DenseAdamWTensor> tensors, AdamWScalars scalars);

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using DslSft.Kernels;
 using DslSft.Native;
 using DslSft.Sparse;
@@ -20,10 +19,6 @@ public sealed class NativeSparseKernels : ISparseKernels
     /// <summary>The backend the trainer uses by default: native when libdslsft_native loads, else the TorchSharp reference.</summary>
     public static ISparseKernels Default => NativeLibraryInfo.IsAvailable ? Instance : TorchSparseKernels.Instance;
 
-    // The engine rebuilds its SparseAdamWGroup every step but keeps the same index-list object for a whole phase,
-    // so the validated pointer table is cached per index list: indices are checked once, not every step.
-    private readonly ConditionalWeakTable<IReadOnlyList<Tensor>, SparseTensorSet> _sets = new();
-
     private static ISparseKernels Reference => TorchSparseKernels.Instance;
 
     public IReadOnlyList<Tensor> SelectLargestChanges(IReadOnlyList<SelectionCandidate> candidates, long k)
@@ -41,9 +36,9 @@ public sealed class NativeSparseKernels : ISparseKernels
     public IReadOnlyList<Tensor> SelectRandom(IReadOnlyList<long> sizes, IReadOnlyList<Tensor?> excluded, long k, long seed) =>
         Reference.SelectRandom(sizes, excluded, k, seed);
 
-    public double DenseSquaredGradNorm(IReadOnlyList<DenseAdamWTensor> tensors, float l1) => Reference.DenseSquaredGradNorm(tensors, l1);
+    public double DenseSquaredGradNorm(IReadOnlyList<DenseUpdateTensor> tensors, float l1) => Reference.DenseSquaredGradNorm(tensors, l1);
 
-    public double SparseSquaredGradNorm(SparseAdamWGroup group, float l1) => Reference.SparseSquaredGradNorm(group, l1);
+    public double SparseSquaredGradNorm(SparseUpdateGroup group, float l1) => Reference.SparseSquaredGradNorm(group, l1);
 
     public void DenseAdamWStep(IReadOnlyList<DenseAdamWTensor> tensors, AdamWScalars s)
     {
@@ -61,8 +56,7 @@ public sealed class NativeSparseKernels : ISparseKernels
     public void SparseAdamWStep(SparseAdamWGroup group, AdamWScalars s)
     {
         if (group.Count == 0) return;
-        var set = _sets.GetValue(group.Indices, indices =>
-            SparseTensorSet.Create(indices, group.Params.Select(p => p.numel()).ToArray()));
+        var set = SparseTensorSetCache.For(group.Indices, group.Params);
         if (s.GradScale != 1f) group.Grad.mul_(s.GradScale); // the compact gradient: K entries, never a dense pass
         AdamW.MultiTensor(set, group.Params, group.Grad, group.ExpAvg, group.ExpAvgSq, group.Original,
             s.LearningRate, s.Beta1, s.Beta2, s.Epsilon, s.WeightDecay, s.BiasCorrection1, s.BiasCorrection2, s.L1 * s.GradScale);

@@ -90,7 +90,7 @@ public sealed class TorchSparseKernels : ISparseKernels
         return candidates.index_select(0, best);
     }
 
-    public double DenseSquaredGradNorm(IReadOnlyList<DenseAdamWTensor> tensors, float l1)
+    public double DenseSquaredGradNorm(IReadOnlyList<DenseUpdateTensor> tensors, float l1)
     {
         using var noGrad = torch.no_grad();
         double sum = 0;
@@ -113,7 +113,7 @@ public sealed class TorchSparseKernels : ISparseKernels
         return sum;
     }
 
-    public double SparseSquaredGradNorm(SparseAdamWGroup group, float l1)
+    public double SparseSquaredGradNorm(SparseUpdateGroup group, float l1)
     {
         if (group.Count == 0) return 0;
         using var noGrad = torch.no_grad();

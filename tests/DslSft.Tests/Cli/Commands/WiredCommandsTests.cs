@@ -9,24 +9,8 @@ namespace DslSft.Tests.Cli.Commands;
 /// The wired commands end to end, in process, on the tiny-bert fixture: a few training steps each, outputs read
 /// back with the library (not the CLI), exit codes, JSON, and what a failed run leaves behind (nothing).
 /// </summary>
-public sealed class WiredCommandsTests : IDisposable
+public sealed class WiredCommandsTests : CliCommandTestBase
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("dslsft-cli-wired-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
-    private static string TinyBert => SharedData.Fixture("tiny-bert");
-
-    private string Write(string name, string text)
-    {
-        var path = Path.Combine(_dir, name);
-        File.WriteAllText(path, text);
-        return path;
-    }
-
-    private string Conllu() => Write("train.conllu", string.Join("", Enumerable.Range(0, 6).Select(i =>
-        $"# text = the dog runs\n1\tthe\tthe\tDET\t_\t_\t2\tdet\t_\t_\n2\tdog\tdog\tNOUN\t_\t_\t3\tnsubj\t_\t_\n3\truns\trun\tVERB\t_\t_\t0\troot\t_\t_\n\n")));
-
     private static JsonNode Json(CliRunnerResult r) => JsonNode.Parse(r.Stdout)!;
 
     [SharedDataFact]
