@@ -4,12 +4,13 @@ using DslSft.Data.Text;
 using DslSft.Models;
 using DslSft.Sft;
 using DslSft.Sft.Formats;
-using DslSft.Sft.Pickle;
+using DslSft.IO.Formats.Torch;
 using DslSft.Tasks;
 using DslSft.Tests.Cli;
 using DslSft.Tests.Data;
 using DslSft.Tests.Infrastructure;
 using static TorchSharp.torch;
+using DslSft.IO.Formats;
 
 namespace DslSft.Tests.Reliability;
 
@@ -92,7 +93,7 @@ public sealed class HostileInputTests : IDisposable
         var error = Assert.Throws<InvalidInputException>(() => SftFile.Load(sft));
         Assert.Contains("'diff.values/w'", error.Message);
         Assert.Contains("64 bits", error.Message);
-        var model = Assert.Throws<InvalidInputException>(() => DslSft.Models.Checkpoints.SafetensorsFile.CheckHeader(sft));
+        var model = Assert.Throws<InvalidInputException>(() => SafeTensorsFile.CheckHeader(sft));
         Assert.Contains("64 bits", model.Message);
 
         // torch.save tensor rebuilding: (size - 1) x stride past 2^63.
