@@ -85,6 +85,19 @@ public sealed class HostileInputTests : IDisposable
     }
 
     [Fact]
+    public void A_truncated_model_safetensors_is_refused_naming_the_file_and_the_tensor()
+    {
+        // Model weights go through the format layer's safetensors reader, with the same checks as SFT files.
+        var model = ModelWithConfig(File.ReadAllText(SharedData.Fixture("tiny-bert", "config.json")));
+        var weights = Path.Combine(model, "model.safetensors");
+        var bytes = File.ReadAllBytes(weights);
+        File.WriteAllBytes(weights, bytes[..^100]);
+        var output = _files.PathOf("export");
+        AssertRefused(Cli("export", "-m", model, "-o", output), weights, "truncated: tensor 'cls.predictions.transform.dense.weight'");
+        Assert.False(Directory.Exists(output));
+    }
+
+    [Fact]
     public void Sizes_that_overflow_64_bits_are_refused_naming_the_tensor()
     {
         // SFT safetensors: 2^33 x 2^33 float32 elements, while the data offsets claim 4 bytes.
