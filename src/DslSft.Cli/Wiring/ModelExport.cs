@@ -8,22 +8,12 @@ namespace DslSft.Cli.Wiring;
 
 /// <summary>
 /// Base model + SFTs → a Hugging Face model directory (config.json, model.safetensors, and the base directory's
-/// tokenizer files, nothing else), written atomically. The head comes from the SFTs' abs tensors (<see cref="SftHead"/>)
+/// tokenizer files, nothing else), written atomically by the library's <see cref="HfModelExport"/>. The head comes from the SFTs' abs tensors (<see cref="SftHead"/>)
 /// so a task SFT exports as a task model, with its label names in config.json; with no SFTs the base model is written as is.
 /// </summary>
 public static class ModelExport
 {
     public sealed record Summary(string Output, string BaseDirectory, ModelHead Head, long AppliedEntries, int AbsTensors, int Tensors);
-
-    /// <summary>
-    /// The tokenizer files of a Hugging Face directory, the only files copied from the base directory (config.json and
-    /// the weights are written anew; a base directory's other files, logs or READMEs or checkpoints, stay behind).
-    /// </summary>
-    public static readonly IReadOnlyList<string> TokenizerFiles =
-    [
-        Tokenization.TokenizerLoader.WordPieceVocabFile, Tokenization.TokenizerLoader.SentencePieceModelFile, "tokenizer.json",
-        "tokenizer_config.json", "special_tokens_map.json", "added_tokens.json", "vocab.json", "merges.txt", "spiece.model",
-    ];
 
     public static Summary Write(string modelName, IReadOnlyList<string> sftPaths, string output, bool overwrite)
     {
@@ -57,9 +47,7 @@ public static class ModelExport
         var baseConfig = WithLabelNames(Path.Combine(model.Directory, HfModel.ConfigFileName), model.Model, TaskWirings.Recorded(sfts));
         OutputDirectory.Write(output, overwrite, temporary =>
         {
-            HfModel.Save(model.Model, temporary, baseConfig, overwrite: false);
-            foreach (var name in TokenizerFiles)
-                if (File.Exists(Path.Combine(model.Directory, name))) File.Copy(Path.Combine(model.Directory, name), Path.Combine(temporary, name));
+            HfModelExport.WriteInto(model.Model, temporary, baseConfig, tokenizerDirectory: model.Directory);
             return 0;
         });
         return new Summary(output, model.Directory, model.Model.Head, entries, abs, model.Table.Count);

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using DslSft.IO;
+using DslSft.IO.Formats;
 using DslSft.Training;
 using TorchSharp;
-using TorchSharp.PyBridge;
 using static TorchSharp.torch;
 
 namespace DslSft.Engine;
@@ -49,7 +49,7 @@ internal static class TrainingCheckpoint
         AtomicFile.WriteDirectory(directory, temp =>
         {
             File.WriteAllText(Path.Combine(temp, StateFile), JsonSerializer.Serialize(state, Json));
-            Safetensors.SaveStateDict(Path.Combine(temp, TensorFile), cpu);
+            SafeTensorsFile.Write(Path.Combine(temp, TensorFile), cpu);
         }, overwrite: true);
     }
 
@@ -66,7 +66,7 @@ internal static class TrainingCheckpoint
         {
             throw new InvalidInputException($"checkpoint state is not valid JSON: {e.Message}", statePath, e.LineNumber + 1, e);
         }
-        var tensors = Safetensors.LoadStateDict(Path.Combine(directory, TensorFile));
+        var tensors = SafeTensorsFile.ReadStateDict(Path.Combine(directory, TensorFile), "checkpoint tensors");
         foreach (var t in tensors.Values) t.DetachFromDisposeScope();
         return (state, tensors);
     }

@@ -105,26 +105,11 @@ public static class HfModel
 
     /// <summary>
     /// Saves <paramref name="model"/> as an HF directory, atomically: config.json (<paramref name="baseConfigJson"/>
-    /// updated with the model's configuration, plus <c>architectures</c>) and model.safetensors without tied aliases.
+    /// updated with the model's configuration, plus <c>architectures</c>) and model.safetensors without tied aliases
+    /// (<see cref="HfModelExport"/>, the one exporter).
     /// </summary>
-    public static void Save(ITransformerModel model, string directory, string? baseConfigJson = null, bool overwrite = true)
-    {
-        var json = baseConfigJson is null ? new JsonObject() : ConfigJsonReader.FromText(baseConfigJson, ConfigFileName).ToJsonObject();
-        model.Config.WriteTo(json);
-        json["architectures"] = new JsonArray(ArchitectureName(model));
-        if (model is IMaskedLanguageModel mlm) json["tie_word_embeddings"] = mlm.DecoderIsTied;
-        var text = json.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
-        var stateDict = StateDictLoader.StateDict(model);
-        // A NaN or an infinity (SFT values that overflow when added) would be written silently and poison every later use.
-        foreach (var (name, tensor) in stateDict)
-            if (tensor.is_floating_point() && !isfinite(tensor).all().item<bool>())
-                throw new InvalidInputException($"tensor '{name}' holds values that are not finite (NaN or infinity); the model is not written", directory);
-        AtomicFile.WriteDirectory(directory, temp =>
-        {
-            File.WriteAllText(Path.Combine(temp, ConfigFileName), text + "\n");
-            SafetensorsFile.Write(Path.Combine(temp, SafetensorsFileName), stateDict);
-        }, overwrite);
-    }
+    public static void Save(ITransformerModel model, string directory, string? baseConfigJson = null, bool overwrite = true) =>
+        HfModelExport.Write(model, directory, baseConfigJson, tokenizerDirectory: null, overwrite);
 
     /// <summary>config.json's <c>tie_word_embeddings</c> (HF's default: true).</summary>
     private static bool TiesWordEmbeddings(string configPath) =>
@@ -170,7 +155,7 @@ public static class HfModel
         throw new InvalidInputException($"key 'architectures': '{architecture}' is not a supported head; pass the head explicitly", configPath);
     }
 
-    private static string ArchitectureName(ITransformerModel model)
+    internal static string ArchitectureName(ITransformerModel model)
     {
         var family = model.Config.ModelType switch
         {

@@ -28,8 +28,9 @@ public static unsafe class TensorMemory
         ArgumentNullException.ThrowIfNull(tensor, name);
         Require(tensor, dtype, name);
         if (tensor.numel() == 0) return 0;
-        // TorchSharp's storage<T>() has no Half or sbyte case (it converts such tensors to a copy).
-        if (dtype is ScalarType.Float16 or ScalarType.Int8 or ScalarType.Byte) return FirstElement(tensor);
+        // TorchSharp's storage<T>() has no Half, BFloat16, short, sbyte or bool case (it converts such tensors to a copy).
+        if (dtype is ScalarType.Float16 or ScalarType.BFloat16 or ScalarType.Int16 or ScalarType.Int8 or ScalarType.Byte or ScalarType.Bool or ScalarType.Float64)
+            return FirstElement(tensor);
         nint basePtr = dtype switch
         {
             ScalarType.Float32 => (nint)tensor.storage<float>().data_ptr(),

@@ -48,7 +48,7 @@ public sealed class SparseDiff
     /// <summary>Indices and values copied to managed arrays.</summary>
     public (long[] Indices, float[] Values) ToArrays()
     {
-        return (Formats.TensorBytes.ToArray<long>(Indices), Formats.TensorBytes.ToArray<float>(Values));
+        return (IO.Formats.TensorBytes.ToArray<long>(Indices), IO.Formats.TensorBytes.ToArray<float>(Values));
     }
 
     /// <summary>A new diff (new tensors) holding only the entries whose value is not exactly zero.</summary>
@@ -102,11 +102,11 @@ public sealed class SparseDiff
         long size;
         try { size = DenseSize; }
         catch (OverflowException) { throw new InvalidInputException($"diff tensor '{name}': shape [{string.Join(", ", Shape)}] has more elements than 64 bits can count", source); }
-        var values = Formats.TensorBytes.ToArray<float>(Values);
+        var values = IO.Formats.TensorBytes.ToArray<float>(Values);
         int nonFinite = Array.FindIndex(values, v => !float.IsFinite(v));
         if (nonFinite >= 0)
             throw new InvalidInputException($"diff tensor '{name}': value {values[nonFinite]} at entry {nonFinite} is not finite", source);
-        var indices = Formats.TensorBytes.ToArray<long>(Indices);
+        var indices = IO.Formats.TensorBytes.ToArray<long>(Indices);
         long previous = -1;
         for (long i = 0; i < indices.Length; i++)
         {

@@ -5,6 +5,7 @@ using DslSft.Models.Checkpoints;
 using DslSft.Training;
 using DslSft.Tests.Infrastructure;
 using static TorchSharp.torch;
+using DslSft.IO.Formats;
 
 namespace DslSft.Tests.Demo;
 
@@ -20,9 +21,9 @@ public sealed class MlmHeadWarmupTests : IDisposable
     private string HeadlessTinyBert()
     {
         File.Copy(SharedData.Fixture("tiny-bert", "config.json"), Path.Combine(temp, "config.json"));
-        var tensors = SafetensorsFile.Read(SharedData.Fixture("tiny-bert", "model.safetensors"));
+        var tensors = SafeTensorsFile.ReadStateDict(SharedData.Fixture("tiny-bert", "model.safetensors"));
         foreach (var name in tensors.Keys.Where(n => n.StartsWith("cls.", StringComparison.Ordinal)).ToList()) tensors.Remove(name);
-        SafetensorsFile.Write(Path.Combine(temp, "model.safetensors"), tensors);
+        SafeTensorsFile.WriteStateDict(Path.Combine(temp, "model.safetensors"), tensors);
         return temp;
     }
 

@@ -6,6 +6,7 @@ using DslSft.Models.SampledGradients;
 using DslSft.Tests.Infrastructure;
 using DslSft.Training;
 using static TorchSharp.torch;
+using DslSft.IO.Formats;
 
 namespace DslSft.Tests.Engine;
 
@@ -98,7 +99,7 @@ public class SampledGradientTrainingTests
 
     internal static IReadOnlyList<ModelBatch> FixtureBatches(string fixture)
     {
-        var tensors = SafetensorsFile.Read(SharedData.Fixture(fixture.Split('/').Append("batches.safetensors").ToArray()));
+        var tensors = SafeTensorsFile.ReadStateDict(SharedData.Fixture(fixture.Split('/').Append("batches.safetensors").ToArray()));
         return Enumerable.Range(0, 24).Select(i => $"step_{i:00}.").Select(p =>
             new ModelBatch(tensors[p + "input_ids"], tensors[p + "attention_mask"])
             {

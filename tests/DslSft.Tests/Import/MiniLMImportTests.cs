@@ -1,6 +1,6 @@
 using DslSft.Models.Import;
 using DslSft.Tokenization;
-using TorchSharp.PyBridge;
+using DslSft.IO.Formats;
 
 namespace DslSft.Tests.Import;
 
@@ -11,7 +11,7 @@ public class MiniLMImportTests(MiniLMFixture fixture)
     [MiniLMFact]
     public void Weights_have_HF_BertModel_names_and_shapes()
     {
-        var tensors = Safetensors.LoadStateDict(Path.Combine(fixture.ModelDirectory, "model.safetensors"));
+        var tensors = SafeTensorsFile.ReadStateDict(Path.Combine(fixture.ModelDirectory, "model.safetensors"));
         try
         {
             var expected = new Dictionary<string, long[]>
@@ -71,7 +71,7 @@ public class MiniLMImportTests(MiniLMFixture fixture)
     public void Every_weight_equals_its_ONNX_initializer_bit_for_bit()
     {
         var graph = OnnxModelReader.Read(fixture.OnnxBytes, "minilm.onnx");
-        var tensors = Safetensors.LoadStateDict(Path.Combine(fixture.ModelDirectory, "model.safetensors"));
+        var tensors = SafeTensorsFile.ReadStateDict(Path.Combine(fixture.ModelDirectory, "model.safetensors"));
         try
         {
             // Named initializers must be copied unchanged under their own name.

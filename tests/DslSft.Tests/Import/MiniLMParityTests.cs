@@ -1,6 +1,6 @@
 using DslSft.Models;
 using DslSft.Tokenization;
-using TorchSharp.PyBridge;
+using DslSft.IO.Formats;
 using static TorchSharp.torch;
 
 namespace DslSft.Tests.Import;
@@ -51,7 +51,7 @@ public class MiniLMParityTests(MiniLMFixture fixture, Xunit.Abstractions.ITestOu
         Assert.True(batch.AttentionMask.sum().item<long>() < batch.AttentionMask.numel(), "the batch should contain padding");
         var expected = fixture.OnnxRuntimeHiddenStateOfParityBatch();
 
-        var weights = Safetensors.LoadStateDict(Path.Combine(fixture.ModelDirectory, "model.safetensors"));
+        var weights = SafeTensorsFile.ReadStateDict(Path.Combine(fixture.ModelDirectory, "model.safetensors"));
         try
         {
             using var _ = no_grad();

@@ -4,6 +4,7 @@ using DslSft.Models.Heads;
 using DslSft.Models.Transformer;
 using DslSft.Tests.Infrastructure;
 using static TorchSharp.torch;
+using DslSft.IO.Formats;
 
 namespace DslSft.Tests.Models;
 
@@ -15,7 +16,7 @@ namespace DslSft.Tests.Models;
 public sealed class FixtureModelTests
 {
     private static Dictionary<string, Tensor> References(string model) =>
-        SafetensorsFile.Read(SharedData.Fixture(model, "reference_outputs.safetensors"));
+        SafeTensorsFile.ReadStateDict(SharedData.Fixture(model, "reference_outputs.safetensors"));
 
     [SharedDataTheory]
     [InlineData("tiny-bert", "bert")]

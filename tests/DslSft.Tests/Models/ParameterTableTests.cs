@@ -4,6 +4,7 @@ using DslSft.Models.Heads;
 using DslSft.Models.Transformer;
 using DslSft.Tests.Infrastructure;
 using static TorchSharp.torch;
+using DslSft.IO.Formats;
 
 namespace DslSft.Tests.Models;
 
@@ -115,7 +116,7 @@ public sealed class ParameterTableTests
             using var model = source.Model;
             var target = Path.Combine(temp, "saved");
             HfModel.Save(model, target, File.ReadAllText(SharedData.Fixture("tiny-xlmr", "config.json")));
-            var saved = SafetensorsFile.Read(Path.Combine(target, "model.safetensors"));
+            var saved = SafeTensorsFile.ReadStateDict(Path.Combine(target, "model.safetensors"));
             Assert.Equal(42, saved.Count);
             Assert.DoesNotContain("lm_head.decoder.weight", saved.Keys);
             Assert.Empty(Directory.GetFiles(temp, ".*")); // no temporary left behind
@@ -142,10 +143,10 @@ public sealed class ParameterTableTests
         try
         {
             // A BertModel checkpoint (as MiniLM's) names tensors without "bert.".
-            var tensors = SafetensorsFile.Read(SharedData.Fixture("tiny-bert", "model.safetensors"))
+            var tensors = SafeTensorsFile.ReadStateDict(SharedData.Fixture("tiny-bert", "model.safetensors"))
                 .Where(kv => kv.Key.StartsWith("bert.", StringComparison.Ordinal))
                 .ToDictionary(kv => kv.Key["bert.".Length..], kv => kv.Value);
-            SafetensorsFile.Write(Path.Combine(temp, "model.safetensors"), tensors);
+            SafeTensorsFile.WriteStateDict(Path.Combine(temp, "model.safetensors"), tensors);
             File.Copy(SharedData.Fixture("tiny-bert", "config.json"), Path.Combine(temp, "config.json"));
             var loaded = HfModel.Load(temp, ModelHead.TokenClassification, new HfLoadOptions { NumLabels = 4 });
             using var model = loaded.Model;

@@ -2,6 +2,7 @@ using DslSft.Models;
 using DslSft.Models.Checkpoints;
 using DslSft.Samples.DistilBert;
 using static TorchSharp.torch;
+using DslSft.IO.Formats;
 
 namespace DslSft.Tests.Models;
 
@@ -65,9 +66,9 @@ public sealed class SampleArchitectureTests
         try
         {
             using var model = new DistilBertForMaskedLM(Config());
-            SafetensorsFile.Write(path, StateDictLoader.StateDict(model));
+            SafeTensorsFile.WriteStateDict(path, StateDictLoader.StateDict(model));
             using var other = new DistilBertForMaskedLM(Config());
-            var report = StateDictLoader.Load(other, SafetensorsFile.Read(path), path);
+            var report = StateDictLoader.Load(other, SafeTensorsFile.ReadStateDict(path), path);
             Assert.True(report.IsComplete, report.ToString());
             var ids = tensor(new long[] { 1, 2, 3, 4 }).view(1, 4);
             var mask = ones(1, 4, dtype: ScalarType.Int64);

@@ -4,12 +4,13 @@ using DslSft.Data.Text;
 using DslSft.Models;
 using DslSft.Sft;
 using DslSft.Sft.Formats;
-using DslSft.Sft.Pickle;
+using DslSft.IO.Formats.Torch;
 using DslSft.Tasks;
 using DslSft.Tests.Cli;
 using DslSft.Tests.Data;
 using DslSft.Tests.Infrastructure;
 using static TorchSharp.torch;
+using DslSft.IO.Formats;
 
 namespace DslSft.Tests.Reliability;
 
@@ -84,6 +85,19 @@ public sealed class HostileInputTests : IDisposable
     }
 
     [Fact]
+    public void A_truncated_model_safetensors_is_refused_naming_the_file_and_the_tensor()
+    {
+        // Model weights go through the format layer's safetensors reader, with the same checks as SFT files.
+        var model = ModelWithConfig(File.ReadAllText(SharedData.Fixture("tiny-bert", "config.json")));
+        var weights = Path.Combine(model, "model.safetensors");
+        var bytes = File.ReadAllBytes(weights);
+        File.WriteAllBytes(weights, bytes[..^100]);
+        var output = _files.PathOf("export");
+        AssertRefused(Cli("export", "-m", model, "-o", output), weights, "truncated: tensor 'cls.predictions.transform.dense.weight'");
+        Assert.False(Directory.Exists(output));
+    }
+
+    [Fact]
     public void Sizes_that_overflow_64_bits_are_refused_naming_the_tensor()
     {
         // SFT safetensors: 2^33 x 2^33 float32 elements, while the data offsets claim 4 bytes.
@@ -92,7 +106,7 @@ public sealed class HostileInputTests : IDisposable
         var error = Assert.Throws<InvalidInputException>(() => SftFile.Load(sft));
         Assert.Contains("'diff.values/w'", error.Message);
         Assert.Contains("64 bits", error.Message);
-        var model = Assert.Throws<InvalidInputException>(() => DslSft.Models.Checkpoints.SafetensorsFile.CheckHeader(sft));
+        var model = Assert.Throws<InvalidInputException>(() => SafeTensorsFile.CheckHeader(sft));
         Assert.Contains("64 bits", model.Message);
 
         // torch.save tensor rebuilding: (size - 1) x stride past 2^63.

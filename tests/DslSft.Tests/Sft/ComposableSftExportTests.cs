@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.IO.Compression;
 using DslSft.Sft;
 using DslSft.Sft.Formats;
-using DslSft.Sft.Pickle;
+using DslSft.IO.Formats.Torch;
 using DslSft.Tests.Infrastructure;
 using static TorchSharp.torch;
 

@@ -1,7 +1,7 @@
 using System.IO.Compression;
 using System.Text;
 using DslSft.Sft.Formats;
-using DslSft.Sft.Pickle;
+using DslSft.IO.Formats.Torch;
 using DslSft.Tests.Infrastructure;
 
 namespace DslSft.Tests.Sft;

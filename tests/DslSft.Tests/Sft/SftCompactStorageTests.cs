@@ -4,6 +4,7 @@ using DslSft.Sft;
 using DslSft.Sft.Formats;
 using TorchSharp;
 using static TorchSharp.torch;
+using DslSft.IO.Formats;
 
 namespace DslSft.Tests.Sft;
 

@@ -6,6 +6,7 @@ using DslSft.Sft.Operations;
 using DslSft.Tests.Infrastructure;
 using TorchSharp;
 using static TorchSharp.torch;
+using DslSft.IO.Formats;
 
 namespace DslSft.Tests.Sft;
 
@@ -122,8 +123,8 @@ public class SftFileTests
         Assert.Contains("tensor 'w'", error.Message);
         Assert.Contains("needs 24", error.Message);
 
-        WriteRaw(path, """{"w":{"dtype":"BF16","shape":[2],"data_offsets":[0,4]}}""", new byte[4]);
-        Assert.Contains("dtype BF16", Assert.Throws<InvalidInputException>(() => SafeTensorsFile.Read(path)).Message);
+        WriteRaw(path, """{"w":{"dtype":"F8_E4M3","shape":[2],"data_offsets":[0,2]}}""", new byte[2]);
+        Assert.Contains("dtype F8_E4M3", Assert.Throws<InvalidInputException>(() => SafeTensorsFile.Read(path)).Message);
         WriteRaw(path, """{"w": [1, 2""", new byte[4]);
         Assert.Contains("not valid JSON", Assert.Throws<InvalidInputException>(() => SafeTensorsFile.Read(path)).Message);
     }
@@ -146,6 +147,22 @@ public class SftFileTests
         var error = Assert.Throws<InvalidInputException>(() => SftFile.Load(path));
         Assert.Contains("'enc.w'", error.Message);
         Assert.Contains("strictly increasing", error.Message);
+    }
+
+    [Fact]
+    public void A_dtype_that_safetensors_allows_but_sfts_do_not_is_rejected_naming_the_tensor()
+    {
+        // The format layer reads BF16 (model weights need it); an SFT's values must still be float32.
+        var path = Path.Combine(SftFixtures.TempDir(), "x.safetensors");
+        SftFile.Save(Sample(), path);
+        var contents = SafeTensorsFile.Read(path);
+        var tensors = new Dictionary<string, Tensor>(contents.Tensors);
+        tensors["diff.values/enc.w"] = tensors["diff.values/enc.w"].to(bfloat16);
+        SafeTensorsFile.Write(path, tensors, contents.Metadata);
+        Assert.Equal(ScalarType.BFloat16, SafeTensorsFile.Read(path).Tensors["diff.values/enc.w"].dtype);
+        var error = Assert.Throws<InvalidInputException>(() => SftFile.Load(path));
+        Assert.Equal(path, error.Path);
+        Assert.Contains("tensor 'diff.values/enc.w' has dtype BFloat16, expected Float32", error.Message);
     }
 
     [Fact]

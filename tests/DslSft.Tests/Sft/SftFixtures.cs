@@ -4,6 +4,7 @@ using DslSft.Sft.Formats;
 using DslSft.Tests.Infrastructure;
 using TorchSharp;
 using static TorchSharp.torch;
+using DslSft.IO.Formats;
 
 namespace DslSft.Tests.Sft;
 
@@ -53,7 +54,7 @@ internal static class SftFixtures
     private static int[] Bits(Tensor t)
     {
         using var c = t.detach().cpu().contiguous();
-        return DslSft.Sft.Formats.TensorBytes.ToArray<float>(c).Select(BitConverter.SingleToInt32Bits).ToArray();
+        return DslSft.IO.Formats.TensorBytes.ToArray<float>(c).Select(BitConverter.SingleToInt32Bits).ToArray();
     }
 
     public static void AssertBitwiseEqual(IReadOnlyDictionary<string, Tensor> expected, IReadOnlyDictionary<string, Tensor> actual)

@@ -4,6 +4,7 @@ using DslSft.Sft.Formats;
 using DslSft.Sft.Operations;
 using DslSft.Tests.Infrastructure;
 using static TorchSharp.torch;
+using DslSft.IO.Formats;
 
 namespace DslSft.Tests.Sft;
 

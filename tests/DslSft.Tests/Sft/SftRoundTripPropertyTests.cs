@@ -3,6 +3,7 @@ using DslSft.Sft;
 using DslSft.Sft.Formats;
 using DslSft.Sft.Operations;
 using static TorchSharp.torch;
+using DslSft.IO.Formats;
 
 namespace DslSft.Tests.Sft;
 

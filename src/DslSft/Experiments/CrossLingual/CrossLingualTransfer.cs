@@ -9,6 +9,7 @@ using DslSft.Sft.Operations;
 using DslSft.Tokenization;
 using DslSft.Training;
 using static TorchSharp.torch;
+using DslSft.IO.Formats;
 
 namespace DslSft.Experiments.CrossLingual;
 

@@ -1,4 +1,5 @@
 using static TorchSharp.torch;
+using DslSft.IO.Formats;
 
 namespace DslSft.Models.Checkpoints;
 
@@ -21,7 +22,7 @@ public static class StateDictLoader
 {
     /// <summary>Reads a checkpoint file by extension: <c>.safetensors</c>, otherwise a PyTorch zip (<c>.bin</c>, <c>.pt</c>, <c>.pth</c>).</summary>
     public static Dictionary<string, Tensor> ReadFile(string path) =>
-        path.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase) ? SafetensorsFile.Read(path) : PyTorchCheckpointFile.Read(path);
+        path.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase) ? SafeTensorsFile.ReadStateDict(path) : PyTorchCheckpointFile.Read(path);
 
     /// <summary>
     /// Loads <paramref name="tensors"/> into <paramref name="model"/>. When the model's names start with

@@ -2,6 +2,7 @@ using DslSft.IO;
 using DslSft.Tokenization;
 using DslSft.Models.Checkpoints;
 using static TorchSharp.torch;
+using DslSft.IO.Formats;
 
 namespace DslSft.Models.Import;
 
@@ -86,7 +87,7 @@ public static class OnnxBertImporter
         {
             foreach (var t in tensors) stateDict[t.Name] = tensor(t.Data, t.Shape, dtype: ScalarType.Float32);
             // The shared writer adds the {"format":"pt"} metadata that HF's from_pretrained requires.
-            SafetensorsFile.Write(path, stateDict);
+            SafeTensorsFile.WriteStateDict(path, stateDict);
         }
         finally
         {

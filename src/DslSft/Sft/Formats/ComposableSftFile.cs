@@ -1,7 +1,8 @@
 using System.Runtime.InteropServices;
 using DslSft.IO;
-using DslSft.Sft.Pickle;
+using DslSft.IO.Formats.Torch;
 using static TorchSharp.torch;
+using DslSft.IO.Formats;
 
 namespace DslSft.Sft.Formats;
 
@@ -23,7 +24,7 @@ public static class ComposableSftFile
     public static SparseFineTuning Import(string path)
     {
         var file = Directory.Exists(path) ? Path.Combine(path, FileName) : path;
-        using var archive = TorchArchiveReader.Open(file);
+        using var archive = TorchArchiveReader.Open(file, "SFT file");
         if (archive.Root is not PickleDict root)
             throw new InvalidInputException($"top-level object is a {PickleDescribe.TypeName(archive.Root)}, expected a dict with 'diffs' and 'abs'", file);
         if (root.TryGetValue("body", out _) && !root.TryGetValue("diffs", out _))
@@ -48,7 +49,7 @@ public static class ComposableSftFile
                 var name = key as string ?? throw new InvalidInputException($"abs key {key} is not a string", file);
                 if (value is not TorchTensorRef tensor)
                     throw new InvalidInputException($"abs tensor '{name}' is a {PickleDescribe.TypeName(value)}, expected a tensor or nn.Parameter", file);
-                abs[name] = archive.Materialize(tensor, $"abs tensor '{name}'");
+                abs[name] = archive.Materialize(Float32(tensor, file), $"abs tensor '{name}'");
                 SparseFineTuning.ValidateAbs(name, abs[name], file);
             }
         }
@@ -60,6 +61,10 @@ public static class ComposableSftFile
         };
         return new SparseFineTuning(diffs, abs, metadata);
     }
+
+    /// <summary>composable-sft stores float32 values only; the archive reader itself accepts every storage type.</summary>
+    private static TorchTensorRef Float32(TorchTensorRef tensor, string file) => tensor.Storage.StorageType == "torch.FloatStorage" ? tensor
+        : throw new InvalidInputException($"storage '{tensor.Storage.Key}' has type {tensor.Storage.StorageType}; SFT tensors must be float32 (torch.FloatStorage)", file);
 
     private static SparseDiff ReadDiff(TorchArchiveReader archive, string name, object? entry, string file)
     {
@@ -94,7 +99,7 @@ public static class ComposableSftFile
             if (linear >= numel) throw Bad($"linear index {linear} at entry {k} is outside size [{string.Join(", ", shape)}] ({numel} elements)");
             rowMajor[k] = ColumnMajorIndex.ToRowMajor(linear, shape);
         }
-        using var valuesTensor = archive.Materialize(valuesRef, $"diff tensor '{name}' values");
+        using var valuesTensor = archive.Materialize(Float32(valuesRef, file), $"diff tensor '{name}' values");
         var values = TensorBytes.ToArray<float>(valuesTensor);
         Array.Sort(rowMajor, values); // indices are unique, so the unstable sort is exact
         var diff = SparseDiff.FromArrays(shape, rowMajor, values);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using static TorchSharp.torch;
+using DslSft.IO.Formats;
 
 namespace DslSft.Sft.Formats;
 
@@ -66,7 +67,7 @@ public static class SftFile
     /// <summary>Reads an SFT written by <see cref="Save"/>. Malformed files raise <see cref="InvalidInputException"/> naming the file and tensor.</summary>
     public static SparseFineTuning Load(string path)
     {
-        var contents = SafeTensorsFile.Read(path);
+        var contents = SafeTensorsFile.Read(path, "SFT file");
         try
         {
             return FromContents(contents, path);
@@ -79,7 +80,7 @@ public static class SftFile
     }
 
     /// <summary>Reads only the metadata (cheap: the tensor data is not touched).</summary>
-    public static SftMetadata ReadMetadata(string path) => ParseDocument(SafeTensorsFile.ReadMetadata(path), path).Metadata;
+    public static SftMetadata ReadMetadata(string path) => ParseDocument(SafeTensorsFile.ReadMetadata(path, "SFT file"), path).Metadata;
 
     /// <summary>
     /// How the file stores its diffs (cheap: reads the header): <see cref="SftStorage.Full"/> when every diff is int64/float32
@@ -88,7 +89,7 @@ public static class SftFile
     /// </summary>
     public static SftStorage ReadStorage(string path)
     {
-        var storage = ParseDocument(SafeTensorsFile.ReadMetadata(path), path).Storage;
+        var storage = ParseDocument(SafeTensorsFile.ReadMetadata(path, "SFT file"), path).Storage;
         if (storage.Values.All(s => s == DiffStorage.Full)) return SftStorage.Full;
         return storage.Values.Any(s => s.Values == DiffStorage.Q4_0Values) ? SftStorage.CompactQ4 : SftStorage.Compact;
     }

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using DslSft.Sft.Formats;
 using static TorchSharp.torch;
+using DslSft.IO.Formats;
 
 namespace DslSft.Sft.Operations;
 

@@ -50,7 +50,7 @@ public sealed class DocumentedWorkflowTests : CliCommandTest
 
         // Only config, weights and tokenizer files: the base directory's model card and log stay behind.
         var written = Directory.EnumerateFiles(composed).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
-        var tokenizer = Directory.EnumerateFiles(model).Select(Path.GetFileName).Where(n => ModelExport.TokenizerFiles.Contains(n)).ToList();
+        var tokenizer = Directory.EnumerateFiles(model).Select(Path.GetFileName).Where(n => DslSft.Models.HfModelExport.TokenizerFiles.Contains(n)).ToList();
         Assert.NotEmpty(tokenizer);
         Assert.Equal(new[] { "config.json", "model.safetensors" }.Concat(tokenizer!).Order(StringComparer.Ordinal), written);
 

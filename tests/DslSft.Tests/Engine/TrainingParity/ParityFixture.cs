@@ -5,6 +5,7 @@ using DslSft.Sft.Formats;
 using DslSft.Tests.Infrastructure;
 using DslSft.Training;
 using static TorchSharp.torch;
+using DslSft.IO.Formats;
 
 namespace DslSft.Tests.Engine.TrainingParity;
 

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 
-namespace DslSft.Sft.Pickle;
+namespace DslSft.IO.Formats.Torch;
 
 /// <summary>
 /// Emits protocol-2 pickle opcodes, the way CPython's pickler spells them (smallest int opcode, BINUNICODE

@@ -1,4 +1,4 @@
-namespace DslSft.Sft.Pickle;
+namespace DslSft.IO.Formats.Torch;
 
 /// <summary>Data-only stand-ins for the torch / collections callables that torch.save pickles reference.</summary>
 internal static class TorchConstructors

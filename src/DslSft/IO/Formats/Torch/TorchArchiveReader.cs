@@ -1,15 +1,15 @@
 using System.IO.Compression;
-using DslSft.IO;
-using DslSft.Sft.Formats;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace DslSft.Sft.Pickle;
+namespace DslSft.IO.Formats.Torch;
 
 /// <summary>
 /// Reads a torch.save zip archive (<c>&lt;prefix&gt;/data.pkl</c> + <c>&lt;prefix&gt;/data/&lt;key&gt;</c> storages) with the
 /// <see cref="RestrictedUnpickler"/>: the pickle becomes plain data and tensors are materialised from the raw
-/// float32 storages on request. The folder prefix varies between PyTorch versions, so it is found from data.pkl.
+/// little-endian storages (any of <see cref="TorchStorageTypes"/>) on request. The folder prefix varies between
+/// PyTorch versions, so it is found from data.pkl. The one torch.save reader: composable-sft SFTs
+/// (<see cref="Sft.Formats.ComposableSftFile"/>) and model checkpoints (<c>pytorch_model.bin</c>) both use it.
 /// </summary>
 public sealed class TorchArchiveReader : IDisposable
 {
@@ -37,9 +37,9 @@ public sealed class TorchArchiveReader : IDisposable
     public object? Root { get; private set; }
 
     /// <summary>Opens and unpickles <paramref name="path"/>; malformed archives raise <see cref="InvalidInputException"/> naming the file.</summary>
-    public static TorchArchiveReader Open(string path)
+    public static TorchArchiveReader Open(string path, string what = "torch.save archive")
     {
-        var file = InputFile.Open(path, "SFT file");
+        var file = InputFile.Open(path, what);
         ZipArchive zip;
         try
         {
@@ -84,7 +84,7 @@ public sealed class TorchArchiveReader : IDisposable
     }
 
     /// <summary>
-    /// A contiguous float32 CPU tensor with the values <paramref name="reference"/> describes (a copy: tensors that
+    /// A contiguous CPU tensor of the storage's dtype with the values <paramref name="reference"/> describes (a copy: tensors that
     /// shared a storage in the file do not share memory here). <paramref name="what"/> names it in errors.
     /// </summary>
     public Tensor Materialize(TorchTensorRef reference, string what)
@@ -92,7 +92,8 @@ public sealed class TorchArchiveReader : IDisposable
         var storage = reference.Storage;
         var entry = Member($"data/{storage.Key}") ?? throw new InvalidInputException($"{what}: storage '{storage.Key}' is missing from the archive", _path);
         // PersistentLoad checked the declared size against the pickle's element count and the compression ratio.
-        using var flat = torch.empty(storage.ElementCount, ScalarType.Float32);
+        TorchStorageTypes.TryGetDType(storage.StorageType, out var dtype);
+        using var flat = torch.empty(storage.ElementCount, dtype);
         try
         {
             using var stream = ZipMember.OpenChecked(entry, _path, what);
@@ -103,7 +104,7 @@ public sealed class TorchArchiveReader : IDisposable
         {
             throw new InvalidInputException($"{what}: storage '{storage.Key}' is truncated", _path, inner: e);
         }
-        if (reference.ElementCount == 0) return torch.empty(reference.Size, ScalarType.Float32);
+        if (reference.ElementCount == 0) return torch.empty(reference.Size, dtype);
         using var view = flat.as_strided(reference.Size, reference.Stride, reference.StorageOffset);
         return view.contiguous().clone();
     }
@@ -113,16 +114,18 @@ public sealed class TorchArchiveReader : IDisposable
         // ('storage', torch.FloatStorage, key, location, numel)
         if (pid.Items is not ["storage", PickleGlobal type, string key, string location, long numel] || numel < 0)
             throw new InvalidInputException($"unexpected persistent id {pid}: expected ('storage', torch.FloatStorage, key, location, numel)", _path);
-        if (type.FullName != "torch.FloatStorage")
-            throw new InvalidInputException($"storage '{key}' has type {type.FullName}; SFT tensors must be float32 (torch.FloatStorage)", _path);
+        if (!TorchStorageTypes.TryGetDType(type.FullName, out var dtype))
+            throw new InvalidInputException($"storage '{key}' has type {type.FullName}, which is not a tensor storage type", _path);
+        int elementSize = TensorBytes.ElementSize(dtype);
         if (_storages.TryGetValue(key, out var known))
         {
-            if (known.ElementCount != numel) throw new InvalidInputException($"storage '{key}' is declared with {known.ElementCount} and {numel} elements", _path);
+            if (known.ElementCount != numel || known.StorageType != type.FullName)
+                throw new InvalidInputException($"storage '{key}' is declared as {known.ElementCount} {known.StorageType} and {numel} {type.FullName} elements", _path);
             return known;
         }
         var entry = Member($"data/{key}") ?? throw new InvalidInputException($"storage '{key}' is missing from the archive", _path);
-        if (numel > long.MaxValue / sizeof(float) || entry.Length != numel * sizeof(float))
-            throw new InvalidInputException($"storage '{key}' has {entry.Length} bytes but the pickle declares {numel} float32 elements", _path);
+        if (numel > long.MaxValue / elementSize || entry.Length != numel * elementSize)
+            throw new InvalidInputException($"storage '{key}' has {entry.Length} bytes but the pickle declares {numel} {dtype} elements", _path);
         ZipMember.CheckDeclaredSize(entry, long.MaxValue, _path);
         var storage = new TorchStorageRef(key, type.FullName, location, numel);
         _storages[key] = storage;

@@ -1,7 +1,7 @@
 using DslSft.Native;
 using static TorchSharp.torch;
 
-namespace DslSft.Sft.Formats;
+namespace DslSft.IO.Formats;
 
 /// <summary>
 /// Copies the raw little-endian bytes of contiguous CPU tensors to and from streams in chunks, without
@@ -13,11 +13,11 @@ internal static unsafe class TensorBytes
 
     public static int ElementSize(ScalarType dtype) => dtype switch
     {
+        ScalarType.Float64 or ScalarType.Int64 => 8,
         ScalarType.Float32 or ScalarType.Int32 => 4,
-        ScalarType.Int64 => 8,
-        ScalarType.Float16 => 2,
-        ScalarType.Int8 or ScalarType.Byte => 1,
-        _ => throw new ArgumentException($"dtype {dtype} is not supported in SFT files"),
+        ScalarType.Float16 or ScalarType.BFloat16 or ScalarType.Int16 => 2,
+        ScalarType.Int8 or ScalarType.Byte or ScalarType.Bool => 1,
+        _ => throw new ArgumentException($"dtype {dtype} is not supported in safetensors files"),
     };
 
     public static long ByteLength(Tensor tensor) => tensor.numel() * ElementSize(tensor.dtype);

@@ -1,4 +1,4 @@
-namespace DslSft.Sft.Pickle;
+namespace DslSft.IO.Formats.Torch;
 
 // Plain data produced by RestrictedUnpickler. Python values map to: int -> long, float -> double,
 // str -> string, bytes -> byte[], bool -> bool, None -> null, list -> List<object?>, dict -> PickleDict,

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace DslSft.Sft.Pickle;
+namespace DslSft.IO.Formats.Torch;
 
 /// <summary>
 /// Data-only stand-ins for how NumPy pickles a scalar: <c>scalar(dtype('i8', False, True), encode(text, 'latin1'))</c>,

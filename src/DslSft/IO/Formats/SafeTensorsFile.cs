@@ -2,28 +2,42 @@ using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using DslSft.IO;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace DslSft.Sft.Formats;
+namespace DslSft.IO.Formats;
 
 /// <summary>
 /// The safetensors format (8-byte little-endian header length, JSON header, raw little-endian data), read and
 /// written with full validation: a malformed or truncated file is an <see cref="InvalidInputException"/> naming
-/// the file and the tensor. Supports the dtypes SFTs and fp32 models need: F32, I64, I32, and F16, I8, U8 (compact SFT storage).
+/// the file and the tensor. The one reader and writer for every safetensors file DslSft touches: SFT files, Hugging
+/// Face model weights, training checkpoints and imported models. Supports the dtypes those need: F64, F32, F16, BF16,
+/// I64, I32, I16, I8, U8 and BOOL (tensors keep their stored dtype; the model loader converts to float32).
 /// </summary>
 public static class SafeTensorsFile
 {
     private const long MaxHeaderBytes = 100 << 20;
 
+    /// <summary>The dtypes read and written, by their safetensors name.</summary>
+    private static readonly (string Name, ScalarType Type)[] DTypes =
+    [
+        ("F64", ScalarType.Float64), ("F32", ScalarType.Float32), ("F16", ScalarType.Float16), ("BF16", ScalarType.BFloat16),
+        ("I64", ScalarType.Int64), ("I32", ScalarType.Int32), ("I16", ScalarType.Int16), ("I8", ScalarType.Int8),
+        ("U8", ScalarType.Byte), ("BOOL", ScalarType.Bool),
+    ];
+
+    private static string SupportedNames => string.Join(", ", DTypes.Select(d => d.Name));
+
+    /// <summary>The metadata Hugging Face's loader requires of a PyTorch model's weights.</summary>
+    public static readonly IReadOnlyDictionary<string, string> PyTorchMetadata = new Dictionary<string, string> { ["format"] = "pt" };
+
     /// <summary>The contents of a safetensors file: tensors in file order and the <c>__metadata__</c> strings.</summary>
     public sealed record Contents(IReadOnlyDictionary<string, Tensor> Tensors, IReadOnlyDictionary<string, string> Metadata);
 
-    /// <summary>Reads every tensor (as contiguous CPU tensors) and the header metadata.</summary>
-    public static Contents Read(string path)
+    /// <summary>Reads every tensor (as contiguous CPU tensors) and the header metadata; <paramref name="what"/> names the file in errors.</summary>
+    public static Contents Read(string path, string what = "safetensors file")
     {
-        using var file = InputFile.Open(path, "SFT file");
+        using var file = InputFile.Open(path, what);
         var (entries, metadata, dataStart) = ReadHeader(file, path);
         var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         try
@@ -46,12 +60,26 @@ public static class SafeTensorsFile
         return new Contents(tensors, metadata);
     }
 
+    /// <summary>Reads every tensor as a state dict (name → CPU tensor, a new dictionary the caller owns); the metadata is checked and dropped.</summary>
+    public static Dictionary<string, Tensor> ReadStateDict(string path, string what = "safetensors file") =>
+        new(Read(path, what).Tensors, StringComparer.Ordinal);
+
     /// <summary>Reads only the header metadata (<c>__metadata__</c>), without touching tensor data.</summary>
-    public static IReadOnlyDictionary<string, string> ReadMetadata(string path)
+    public static IReadOnlyDictionary<string, string> ReadMetadata(string path, string what = "safetensors file")
     {
-        using var file = InputFile.Open(path, "SFT file");
+        using var file = InputFile.Open(path, what);
         return ReadHeader(file, path).Metadata;
     }
+
+    /// <summary>Validates the whole header against the file's length without reading tensor data; returns tensor name → shape.</summary>
+    public static IReadOnlyDictionary<string, long[]> CheckHeader(string path, string what = "safetensors file")
+    {
+        using var file = InputFile.Open(path, what);
+        return ReadHeader(file, path).Entries.ToDictionary(e => e.Name, e => e.Shape, StringComparer.Ordinal);
+    }
+
+    /// <summary>Writes a model's state dict as Hugging Face does: <see cref="PyTorchMetadata"/>, atomically.</summary>
+    public static void WriteStateDict(string path, IEnumerable<KeyValuePair<string, Tensor>> tensors) => Write(path, tensors, PyTorchMetadata);
 
     /// <summary>
     /// Writes <paramref name="tensors"/> atomically (temp file + rename). Data is laid out like the reference
@@ -170,16 +198,9 @@ public static class SafeTensorsFile
         InvalidInputException Bad(string message) => new($"tensor '{name}': {message}", path);
         if (node is not JsonObject obj) throw Bad("header entry is not an object");
         var dtypeName = obj["dtype"] is JsonValue dv && dv.TryGetValue(out string? d) ? d : throw Bad("missing dtype");
-        ScalarType dtype = dtypeName switch
-        {
-            "F32" => ScalarType.Float32,
-            "I64" => ScalarType.Int64,
-            "I32" => ScalarType.Int32,
-            "F16" => ScalarType.Float16,
-            "I8" => ScalarType.Int8,
-            "U8" => ScalarType.Byte,
-            _ => throw Bad($"dtype {dtypeName} is not supported here (F32, I64, I32, F16, I8, U8)"),
-        };
+        var known = Array.FindIndex(DTypes, t => t.Name == dtypeName);
+        if (known < 0) throw Bad($"dtype {dtypeName} is not supported ({SupportedNames})");
+        var dtype = DTypes[known].Type;
         if (obj["shape"] is not JsonArray shapeNode) throw Bad("missing shape");
         var shape = shapeNode.Select(n => n is JsonValue v && v.TryGetValue(out long x) && x >= 0 ? x : throw Bad("shape must be non-negative integers")).ToArray();
         if (obj["data_offsets"] is not JsonArray { Count: 2 } offsets ||
@@ -193,18 +214,14 @@ public static class SafeTensorsFile
         if (end - begin != expected)
             throw Bad($"data_offsets [{begin}, {end}] hold {end - begin} bytes but {dtypeName} [{string.Join(", ", shape)}] needs {expected}");
         if (end > dataLength)
-            throw Bad($"data ends at byte {end} of the data section, but the file has only {dataLength} data bytes (truncated?)");
+            throw new InvalidInputException($"truncated: tensor '{name}' needs bytes [{begin}, {end}) of the data section, which has only {dataLength} bytes", path);
         return new Entry(name, dtype, shape, begin, end);
     }
 
-    private static string DTypeName(ScalarType dtype, string name, string path) => dtype switch
+    private static string DTypeName(ScalarType dtype, string name, string path)
     {
-        ScalarType.Float32 => "F32",
-        ScalarType.Int64 => "I64",
-        ScalarType.Int32 => "I32",
-        ScalarType.Float16 => "F16",
-        ScalarType.Int8 => "I8",
-        ScalarType.Byte => "U8",
-        _ => throw new ArgumentException($"{path}: tensor '{name}' has dtype {dtype}, which this writer does not support (F32, I64, I32, F16, I8, U8)"),
-    };
+        var known = Array.FindIndex(DTypes, t => t.Type == dtype);
+        return known >= 0 ? DTypes[known].Name
+            : throw new ArgumentException($"{path}: tensor '{name}' has dtype {dtype}, which safetensors files here do not hold ({SupportedNames})");
+    }
 }

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 
-namespace DslSft.Sft.Pickle;
+namespace DslSft.IO.Formats.Torch;
 
 /// <summary>
 /// Writes a torch.save zip archive: uncompressed ("stored") members under one folder prefix, each member's

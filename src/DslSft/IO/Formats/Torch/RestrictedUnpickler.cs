@@ -1,11 +1,11 @@
 using System.Buffers.Binary;
 using System.Text;
 
-namespace DslSft.Sft.Pickle;
+namespace DslSft.IO.Formats.Torch;
 
 /// <summary>
 /// A Python pickle reader (protocols 2 to 5) that cannot run code: it builds plain data, and the only
-/// callables it knows are a fixed allow-list of globals that torch.save writes into SFT files, each
+/// callables it knows are a fixed allow-list of globals that torch.save writes into SFT files and model checkpoints, each
 /// re-implemented here as a data constructor. Any other global (os.system, builtins.eval, ...) is rejected
 /// at the GLOBAL opcode, before anything could call it, with an error naming it.
 /// </summary>
@@ -17,7 +17,7 @@ namespace DslSft.Sft.Pickle;
 /// </remarks>
 public sealed class RestrictedUnpickler
 {
-    /// <summary>The globals an SFT file may reference, with what calling each one builds.</summary>
+    /// <summary>The globals a torch.save archive may reference, with what calling each one builds.</summary>
     public static IReadOnlyCollection<string> AllowedGlobals => Constructors.Keys.Concat(StorageTypes).Order(StringComparer.Ordinal).ToArray();
 
     private static readonly Dictionary<string, Func<object?[], Func<string, Exception>, object?>> Constructors = new(StringComparer.Ordinal)
@@ -33,7 +33,7 @@ public sealed class RestrictedUnpickler
     };
 
     /// <summary>Storage classes: valid only inside a persistent id, never callable.</summary>
-    private static readonly HashSet<string> StorageTypes = new(StringComparer.Ordinal) { "torch.FloatStorage" };
+    private static readonly HashSet<string> StorageTypes = [.. TorchStorageTypes.Names];
 
     /// <summary>The deepest nesting of MARKs accepted; torch.save's pickles nest a handful of containers.</summary>
     public const int MaxMarks = 1000;
@@ -80,7 +80,7 @@ public sealed class RestrictedUnpickler
                     if (_stack.Count != 1 || _marks.Count != 0) throw Error("pickle ended with an unbalanced stack");
                     return _stack[0];
                 case (byte)'(': // MARK
-                    if (_marks.Count >= MaxMarks) throw Error($"more than {MaxMarks} nested MARKs (SFT pickles nest a few levels deep)");
+                    if (_marks.Count >= MaxMarks) throw Error($"more than {MaxMarks} nested MARKs (torch.save pickles nest a few levels deep)");
                     _marks.Push(_stack.Count);
                     break;
                 case (byte)'0': Pop(); break; // POP
@@ -148,7 +148,7 @@ public sealed class RestrictedUnpickler
                     break;
                 }
                 default:
-                    throw Error($"unsupported pickle opcode 0x{op:x2} ('{OpcodeName(op)}'); SFT files use pickle protocol 2 data opcodes only");
+                    throw Error($"unsupported pickle opcode 0x{op:x2} ('{OpcodeName(op)}'); torch.save archives use pickle protocol 2 data opcodes only");
             }
         }
     }
@@ -157,7 +157,7 @@ public sealed class RestrictedUnpickler
     {
         var full = $"{module}.{name}";
         if (Constructors.ContainsKey(full) || StorageTypes.Contains(full)) return new PickleGlobal(module, name);
-        throw Error($"pickle global '{full}' is not allowed (an SFT file may only reference {string.Join(", ", AllowedGlobals)}); " +
+        throw Error($"pickle global '{full}' is not allowed (a torch.save archive may only reference {string.Join(", ", AllowedGlobals)}); " +
                     "the file was rejected before anything in it could run");
     }
 
@@ -166,7 +166,7 @@ public sealed class RestrictedUnpickler
         if (callable is not PickleGlobal global)
             throw Error($"REDUCE on a {PickleDescribe.TypeName(callable)}: only allowed globals can be called");
         if (!Constructors.TryGetValue(global.FullName, out var construct))
-            throw Error($"'{global.FullName}' cannot be called in an SFT file");
+            throw Error($"'{global.FullName}' cannot be called in a torch.save archive");
         return construct(args.Items, message => Error($"{global.FullName}: {message}"));
     }
 
@@ -181,7 +181,7 @@ public sealed class RestrictedUnpickler
                 foreach (var (key, value) in entries.Items) dict.Set(key, value, _source, _opStart);
                 break;
             default:
-                throw Error($"BUILD on a {PickleDescribe.TypeName(target)} is not supported in an SFT file");
+                throw Error($"BUILD on a {PickleDescribe.TypeName(target)} is not supported in a torch.save archive");
         }
     }
 
