@@ -33,7 +33,7 @@ public static class DemoCommand
             "(+ target-language SFT), against dense fine-tunings and random-mask SFTs. A few minutes on two cores; the same seed gives the same table.",
             "dslsft demo",
             "dslsft demo --output /tmp/demo --seed 7",
-            "dslsft demo --output /tmp/demo-low-resource --target-share 0.1");
+            "dslsft demo --output /tmp/demo-balanced --target-share 0.5 --intermediate-size 256");
         foreach (var option in new Option[] { output, seed, quick, targetShare, taskK, languageK, hidden, layers, intermediate }) command.Options.Add(option);
         command.SetHandler((parse, context) =>
         {
