@@ -90,6 +90,8 @@ public sealed class LtSftCommandOptions
         bool freezeDecoder = parse.GetValue(FreezeDecoder), untie = parse.GetValue(UntieEmbeddings);
         if (freezeDecoder && untie)
             throw new InvalidInputException("--untie-embeddings trains the MLM decoder, --freeze-decoder keeps it frozen: give '--freeze-decoder false' with --untie-embeddings");
+        if (parse.GetValue(Selection) == "random" && parse.GetResult(FullSteps) is { Implicit: false })
+            throw new InvalidInputException("--full-steps has no effect with --selection random: a random mask needs no full phase (give --sparse-steps only)");
         return new LtSftOptions
         {
             Method = parse.GetValue(Selection) == "random" ? SelectionMethod.Random : SelectionMethod.LotteryTicket,

@@ -60,6 +60,10 @@ public sealed class LtSftOptionsCommandTests : CliCommandTestBase
         // Misuse is a user error (exit 2): momentum with another optimizer, an unknown optimizer.
         Assert.Equal(2, Run(TrainLang(Path.Combine(_dir, "bad"), "--num-params", "5", "--momentum", "0.9")).ExitCode);
         Assert.Equal(2, Run(TrainLang(Path.Combine(_dir, "bad"), "--num-params", "5", "--optimizer", "adagrad")).ExitCode);
+        // A full phase asked for where random selection has none.
+        var fullSteps = Run(TrainLang(Path.Combine(_dir, "bad"), "--num-params", "5", "--selection", "random", "--full-steps", "3"));
+        Assert.Equal(2, fullSteps.ExitCode);
+        Assert.Contains("--full-steps has no effect with --selection random", fullSteps.Stderr);
         Assert.False(Directory.Exists(Path.Combine(_dir, "bad")));
     }
 
