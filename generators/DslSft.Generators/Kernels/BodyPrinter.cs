@@ -1,5 +1,6 @@
 using System.Linq;
 using System.Text;
+using DslSft.Generators.Common;
 
 namespace DslSft.Generators.Kernels
 {

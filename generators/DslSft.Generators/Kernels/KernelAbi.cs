@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using DslSft.Generators.Common;
 
 namespace DslSft.Generators.Kernels
 {

@@ -3,6 +3,7 @@ using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using DslSft.Generators.Common;
 
 namespace DslSft.Generators.Kernels
 {
@@ -38,7 +39,7 @@ namespace DslSft.Generators.Kernels
 
         private static void EmitRule(SourceProductionContext context, KernelExtraction extraction)
         {
-            foreach (var diagnostic in extraction.Diagnostics) context.ReportDiagnostic(diagnostic.ToDiagnostic());
+            foreach (var diagnostic in extraction.Diagnostics) context.ReportDiagnostic(diagnostic.ToDiagnostic(KernelDiagnostics.ById));
             var rule = extraction.Rule;
             if (rule is null) return;
             context.AddSource(CSharpKernelEmitter.HintName(rule), CSharpKernelEmitter.Emit(rule));

@@ -1,3 +1,4 @@
+using DslSft.Generators.Common;
 namespace DslSft.Generators.Kernels
 {
     /// <summary>The value types a kernel rule may use.</summary>

@@ -1,3 +1,4 @@
+using DslSft.Generators.Common;
 namespace DslSft.Generators.Kernels
 {
     // The rule body as a small language-neutral tree. The C#, C++ and CUDA emitters print it; because

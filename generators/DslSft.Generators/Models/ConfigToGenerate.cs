@@ -1,3 +1,4 @@
+using DslSft.Generators.Common;
 namespace DslSft.Generators.Models
 {
     /// <summary>A [ModelConfig] class as plain data: what the config.json binder needs.</summary>

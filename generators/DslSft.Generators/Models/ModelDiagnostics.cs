@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using DslSft.Generators.Common;
 
 // Release tracking (RS2008) needs AnalyzerReleases.*.md files registered in the shared generator project; the IDs are
 // documented and stable here instead.
@@ -86,6 +87,6 @@ namespace DslSft.Generators.Models
         public static DiagnosticDescriptor ById(string id) => All[id];
 
         public static DiagnosticInfo Create(DiagnosticDescriptor descriptor, Location? location, params string[] arguments) =>
-            new(descriptor.Id, LocationInfo.From(location), arguments.ToEquatableArray());
+            DiagnosticInfo.Create(descriptor, location, arguments);
     }
 }

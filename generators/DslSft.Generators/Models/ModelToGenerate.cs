@@ -1,3 +1,4 @@
+using DslSft.Generators.Common;
 namespace DslSft.Generators.Models
 {
     /// <summary>A [Model] class as plain data: its configuration type and its declared members, with shapes already

@@ -35,14 +35,14 @@ namespace DslSft.Generators.Models
 
         private static void EmitConfig(SourceProductionContext context, ConfigExtraction extraction)
         {
-            foreach (var diagnostic in extraction.Diagnostics) context.ReportDiagnostic(diagnostic.ToDiagnostic());
+            foreach (var diagnostic in extraction.Diagnostics) context.ReportDiagnostic(diagnostic.ToDiagnostic(ModelDiagnostics.ById));
             if (extraction.Config is { } config)
                 context.AddSource(HintName(config.Namespace, config.ClassName, "Config"), ConfigBinderEmitter.Emit(config));
         }
 
         private static void EmitModel(SourceProductionContext context, ModelExtraction extraction)
         {
-            foreach (var diagnostic in extraction.Diagnostics) context.ReportDiagnostic(diagnostic.ToDiagnostic());
+            foreach (var diagnostic in extraction.Diagnostics) context.ReportDiagnostic(diagnostic.ToDiagnostic(ModelDiagnostics.ById));
             if (extraction.Model is { } model)
                 context.AddSource(HintName(model.Namespace, model.ClassName, "Model"), ModelEmitter.Emit(model));
         }

@@ -3,10 +3,10 @@ using System.Collections;
 using System.Collections.Generic;
 using System.Linq;
 
-namespace DslSft.Generators.Kernels
+namespace DslSft.Generators.Common
 {
     /// <summary>
-    /// An immutable array compared by value, so model records that hold lists stay equal across
+    /// An immutable array compared by value, so pipeline records that hold lists stay equal across
     /// compilations and the incremental pipeline can cache them (arrays compare by reference).
     /// </summary>
     public readonly struct EquatableArray<T> : IEquatable<EquatableArray<T>>, IReadOnlyList<T>
