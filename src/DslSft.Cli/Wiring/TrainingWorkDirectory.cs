@@ -130,9 +130,16 @@ public sealed class TrainingWorkDirectory : IDisposable
         catch (JsonException e) { throw new InvalidInputException($"the run record is not valid JSON: {e.Message}", file, inner: e); }
         var differing = arguments.Keys.Union((IEnumerable<string>?)recorded?.Keys ?? [])
             .Where(k => arguments.GetValueOrDefault(k) != recorded?.GetValueOrDefault(k)).Order(StringComparer.Ordinal).ToList();
+        static string Shown(IReadOnlyDictionary<string, string>? values, string key) =>
+            values is not null && values.TryGetValue(key, out var value) ? $"'{value}'" : "not recorded";
         if (differing.Count > 0)
-            throw new InvalidInputException($"the checkpoint belongs to a run with other arguments ({string.Join(", ", differing.Select(k => $"{k}: '{recorded?.GetValueOrDefault(k)}' then, '{arguments.GetValueOrDefault(k)}' now"))}); " +
-                                            "resume with the same command, or start afresh with --overwrite", path);
+        {
+            // A key the record lacks was added to the arguments by a later dslsft: say so rather than show it as empty.
+            bool older = differing.Any(k => recorded is null || !recorded.ContainsKey(k));
+            throw new InvalidInputException($"the checkpoint belongs to a run with other arguments ({string.Join(", ", differing.Select(k => $"{k}: {Shown(recorded, k)} then, {Shown(arguments, k)} now"))}); " +
+                                            (older ? "it was written by an earlier dslsft, which recorded fewer arguments; " : "") +
+                                            "resume with the same command and version, or start afresh with --overwrite", path);
+        }
     }
 
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };

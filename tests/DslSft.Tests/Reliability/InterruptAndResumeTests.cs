@@ -57,6 +57,18 @@ public sealed class InterruptAndResumeTests : IDisposable
         Assert.Equal(2, otherRun);
         Assert.Contains("other arguments (learning_rate", otherLog);
 
+        // A record from an earlier dslsft that lacked an argument: named as not recorded, not as an empty value.
+        var record = Path.Combine(work, "run.json");
+        var original = File.ReadAllText(record);
+        var older = System.Text.Json.Nodes.JsonNode.Parse(original)!.AsObject();
+        Assert.True(older.Remove("optimizer"), original);
+        File.WriteAllText(record, older.ToJsonString());
+        var (olderRun, olderLog) = CliProcess.Run(_files.Root, Training(output, "--resume"));
+        Assert.Equal(2, olderRun);
+        Assert.Contains("optimizer: not recorded then, 'adamw' now", olderLog);
+        Assert.Contains("written by an earlier dslsft", olderLog);
+        File.WriteAllText(record, original);
+
         var (resumed, resumeLog) = CliProcess.Run(_files.Root, Training(output, "--resume"));
         Assert.True(resumed == 0, resumeLog);
         Assert.False(Directory.Exists(work));
