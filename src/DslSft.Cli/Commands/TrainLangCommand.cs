@@ -26,7 +26,7 @@ public static class TrainLangCommand
         var validation = new Option<string>("--validation") { Description = "Held-out text for the validation loss (default: the first --validation-percent of --train).", HelpName = "file" };
         var validationPercent = new Option<double>("--validation-percent") { Description = "Share of --train lines held out for validation when --validation is not given (HF validation_split_percentage).", DefaultValueFactory = _ => 5 };
         var lineByLine = new Option<bool>("--line-by-line") { Description = "One example per line (truncated) instead of packing lines into blocks of --max-length." };
-        var mlmProbability = new Option<double>("--mlm-probability") { Description = "Share of tokens chosen for prediction (80% [MASK], 10% random, 10% unchanged).", DefaultValueFactory = _ => 0.15 };
+        var mlmProbability = new Option<double>("--mlm-probability") { Description = "Share of tokens chosen for prediction (80% [MASK], 10% random, 10% unchanged).", DefaultValueFactory = _ => DslSft.Data.Mlm.MlmCollator.DefaultMaskProbability };
         var maxLength = CommonOptions.MaxLength();
         var seed = CommonOptions.Seed();
         var output = CommonOptions.Output("SFT directory to write (sft.safetensors, train_log.jsonl, loss.png), atomically.");

@@ -14,8 +14,6 @@ namespace DslSft.Cli.Wiring;
 /// </summary>
 public static class MlmEvaluation
 {
-    public const double MaskProbability = 0.15;
-
     public sealed record Row(string File, long Sequences, double Loss)
     {
         public double Perplexity => Math.Exp(Loss);
@@ -35,7 +33,7 @@ public static class MlmEvaluation
             var corpus = MlmCorpus.Build(model.Tokenizer, [], RawTextReader.Read(file), length, lineByLine);
             if (corpus.Validation.Count == 0)
                 throw new InvalidInputException($"no text to evaluate: the file is empty or shorter than one block of {length} tokens (use --line-by-line or a smaller --max-length)", file);
-            var collator = MlmCorpus.Collator(model.Tokenizer, seed, MaskProbability);
+            var collator = MlmCorpus.Collator(model.Tokenizer, seed);
             rows.Add(new Row(Path.GetFileName(file), corpus.Validation.Count, corpus.ValidationLoss(model.Model, collator, batchSize)));
         }
         return rows;

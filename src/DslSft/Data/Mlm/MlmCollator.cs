@@ -12,12 +12,15 @@ namespace DslSft.Data.Mlm;
 /// </summary>
 public sealed class MlmCollator
 {
+    /// <summary>run_mlm.py's default share of tokens chosen for prediction.</summary>
+    public const double DefaultMaskProbability = 0.15;
+
     private readonly HashSet<long> _special;
     private readonly Generator _trainGenerator;
     private readonly long _evaluationSeed;
 
     public MlmCollator(long vocabularySize, long maskTokenId, long padTokenId, IEnumerable<long> specialTokenIds,
-        long seed, double maskProbability = 0.15)
+        long seed, double maskProbability = DefaultMaskProbability)
     {
         if (vocabularySize <= 0) throw new ArgumentOutOfRangeException(nameof(vocabularySize), vocabularySize, "vocabulary size must be positive");
         if (maskTokenId < 0 || maskTokenId >= vocabularySize) throw new ArgumentOutOfRangeException(nameof(maskTokenId), maskTokenId, "mask token id is outside the vocabulary");

@@ -51,7 +51,7 @@ public sealed class MlmCorpus
         Validation.Count <= blocks ? this : new MlmCorpus(Train, Validation.Take(blocks).ToList(), DroppedTokens, TruncatedLines);
 
     /// <summary>A collator whose special tokens are the model's framing tokens (and padding).</summary>
-    public static MlmCollator Collator(ITextTokenizer tokenizer, long seed, double maskProbability = 0.15)
+    public static MlmCollator Collator(ITextTokenizer tokenizer, long seed, double maskProbability = MlmCollator.DefaultMaskProbability)
     {
         var framing = new TokenizerSubwordEncoder(tokenizer).Framing;
         var special = framing.Prefix.Concat(framing.Separator).Concat(framing.Suffix).Select(id => (long)id).Distinct();

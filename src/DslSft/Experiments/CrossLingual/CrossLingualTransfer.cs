@@ -396,7 +396,7 @@ public sealed class CrossLingualTransfer
             _log($"reusing {path}");
             _runs.Add(new TransferRun(name, default, "", "", 0, 0, 0, 0, 0, double.NaN, Cached: true));
             var wanted = StorageFor(method == TransferMethod.Dense);
-            if (!_options.EvaluateOnly && SftFile.ReadStorage(path) is var stored && stored != wanted && stored == SftStorage.Full | wanted == SftStorage.CompactQ4)
+            if (!_options.EvaluateOnly && SftFile.ReadStorage(path) is var stored && stored != wanted && (stored == SftStorage.Full || wanted == SftStorage.CompactQ4))
             {
                 // Stored before this storage was asked for: rewritten once (only ever to a smaller storage), so that the
                 // table rests on what is kept.
